@@ -1,0 +1,111 @@
+# stpwatch - spanning-tree trouble finder for KVM/QEMU hosts
+#
+#   make              build ./stpwatch (in $(B)/, linked to ./stpwatch)
+#   make check        unit, golden, conformance and CLI tests (installs missing packages)
+#   make check-asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo         the main job: diagnose the bundled captures
+#   make golden-update  regenerate golden outputs (review the diff!)
+#   make install PREFIX=/usr/local DESTDIR=
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+B         ?= build
+WERROR    ?=
+
+WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wwrite-strings
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -DSTPWATCH_VERSION='"$(VERSION)"' \
+             $(WARNINGS) $(if $(WERROR),-Werror) -Iinclude -Isrc
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Every external library through pkg-config.  The core needs none of them.
+PKGS      := libpcap libnl-3.0 libnl-route-3.0 ncursesw
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+CORE_SRC  := $(sort $(wildcard src/core/*.c))
+EDGE_SRC  := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
+EDGE_OBJ  := $(EDGE_SRC:%.c=$(B)/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all check check-unit check-golden check-cli check-asan demo deps \
+        golden-update install uninstall clean
+
+all: $(B)/stpwatch stpwatch
+
+stpwatch: $(B)/stpwatch
+	@if [ "$(B)" = build ]; then ln -sf $(B)/stpwatch stpwatch; fi
+
+$(B)/libstpcore.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/libstpedge.a: $(EDGE_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/stpwatch: $(B)/src/main.o $(B)/libstpedge.a $(B)/libstpcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# The core must stay pure: it is compiled without any library's include path.
+$(B)/src/core/%.o: src/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libstpedge.a $(B)/libstpcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+-include $(CORE_OBJ:.o=.d) $(EDGE_OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
+
+# Installs what the build and the tests need, when it is missing (Debian).
+deps:
+	@tests/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-golden check-cli
+
+check-unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+check-golden: $(B)/stpwatch
+	@tests/golden/run.sh $(B)/stpwatch
+
+check-cli: $(B)/stpwatch
+	@tests/cli/run.sh $(B)/stpwatch
+
+golden-update: $(B)/stpwatch
+	@tests/golden/run.sh --update $(B)/stpwatch
+
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+		CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+		check-unit check-golden check-cli
+
+demo: deps $(B)/stpwatch
+	@tests/demo.sh $(B)/stpwatch
+
+install: $(B)/stpwatch
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/stpwatch $(DESTDIR)$(SBINDIR)/stpwatch
+	install -m 0644 man/stpwatch.8 $(DESTDIR)$(MANDIR)/man8/stpwatch.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/stpwatch $(DESTDIR)$(MANDIR)/man8/stpwatch.8
+
+clean:
+	rm -rf build build-asan stpwatch

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages stpwatch needs to build and test, if missing.
+# As root with apt-get it installs them; otherwise it names them and fails.
+# STPWATCH_DEPS_EXTRA adds packages (e.g. "clang" for the sanitizer build).
+set -eu
+
+PACKAGES="gcc make pkg-config libpcap-dev libnl-3-dev libnl-route-3-dev
+libncurses-dev libcmocka-dev python3 tcpdump iproute2 ${STPWATCH_DEPS_EXTRA:-}"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "stpwatch: missing packages:$missing" >&2
+	echo "stpwatch: install them with: apt-get install$missing" >&2
+	exit 1
+fi
+echo "stpwatch: installing missing packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2
