@@ -21,7 +21,8 @@ WERROR    ?=
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wwrite-strings
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -DSTPWATCH_VERSION='"$(VERSION)"' \
+# Flags the build needs whatever CFLAGS the user gives.
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DSTPWATCH_VERSION='"$(VERSION)"' \
              $(WARNINGS) $(if $(WERROR),-Werror) -Iinclude -Isrc
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -55,20 +56,20 @@ $(B)/libstpedge.a: $(EDGE_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/stpwatch: $(B)/src/main.o $(B)/libstpedge.a $(B)/libstpcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 # The core must stay pure: it is compiled without any library's include path.
 $(B)/src/core/%.o: src/core/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(B)/libstpedge.a $(B)/libstpcore.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 -include $(CORE_OBJ:.o=.d) $(EDGE_OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
 

@@ -269,19 +269,19 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_SUCCESS;
 		default:
-			usage(stderr);
+			/* getopt_long has said what was wrong. */
+			fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", progname, argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "%s: unexpected argument '%s' (see '%s --help')\n",
+			progname, argv[optind], progname);
 		return EXIT_USAGE;
 	}
 	if (opts.n_inputs == 0) {
 		fprintf(stderr, "%s: nothing to read: give a capture with -r FILE "
-			"(live capture comes in a later version)\n", progname);
-		usage(stderr);
+			"(see '%s --help')\n", progname, progname);
 		return EXIT_USAGE;
 	}
 	return run_offline(&opts);

@@ -1,0 +1,115 @@
+#!/bin/bash
+# Command-line behaviour: bad input gets one clear line naming the file
+# (and the offset), a non-zero exit, and whatever was read before a
+# truncation is still reported.  Usage: tests/cli/run.sh STPWATCH
+set -u
+stpwatch=$(realpath "$1")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+peer=$top/tests/peer/tcpdump
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+export TZ=UTC
+
+passed=0
+failed=0
+ok()   { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+
+# expect NAME WANT_EXIT STDERR_REGEX STDOUT_LINES -- ARGS...
+expect() {
+	local name=$1 want=$2 errre=$3 lines=$4
+	shift 5
+	"$stpwatch" "$@" >out 2>err
+	local rc=$?
+	local n; n=$(wc -l <out)
+	local nerr; nerr=$(wc -l <err)
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit $rc, wanted $want"
+	elif [ -n "$errre" ] && ! grep -Eq -- "$errre" err; then
+		fail "$name" "stderr '$(cat err)' does not match /$errre/"
+	elif [ -n "$errre" ] && [ "$nerr" -ne 1 ]; then
+		fail "$name" "wanted one line on stderr, got $nerr"
+	elif [ -z "$errre" ] && [ "$nerr" -ne 0 ]; then
+		fail "$name" "unexpected stderr: $(cat err)"
+	elif [ "$lines" != "-" ] && [ "$n" -ne "$lines" ]; then
+		fail "$name" "$n lines on stdout, wanted $lines"
+	else
+		ok "$name"
+	fi
+}
+
+cp "$peer/802.1D_spanning_tree.pcap" good.pcap
+echo "hello, world" >text.txt
+: >empty.pcap
+head -c 1000 good.pcap >trunc.pcap          # cut inside record 13's data
+head -c 940 good.pcap >trunc-hdr.pcap       # cut inside record 13's header
+head -c 10 good.pcap >short.pcap
+mkdir adir
+
+expect "text file"        1 '^stpwatch: text\.txt: not a pcap or pcapng file' 0 -- -r text.txt --bpdus
+expect "empty file"       1 '^stpwatch: empty\.pcap: empty file$' 0 -- -r empty.pcap --bpdus
+expect "short file"       1 '^stpwatch: short\.pcap: not a pcap or pcapng file' 0 -- -r short.pcap --bpdus
+expect "missing file"     1 '^stpwatch: nope\.pcap: No such file or directory$' 0 -- -r nope.pcap --bpdus
+expect "directory"        1 '^stpwatch: adir: ' 0 -- -r adir --bpdus
+# 12 whole records precede the cut: they are still printed.
+expect "truncated data"   1 '^stpwatch: trunc\.pcap: truncated record at offset 936' 12 -- -r trunc.pcap --bpdus
+expect "truncated header" 1 '^stpwatch: trunc-hdr\.pcap: truncated record (header )?at offset 936' 12 -- -r trunc-hdr.pcap --bpdus
+expect "good file"        0 '' 14 -- -r good.pcap --bpdus
+expect "stdin"            0 '' 14 -- -r - --bpdus <good.pcap
+expect "no input"         2 'nothing to read' - --
+"$stpwatch" --no-such-option >out 2>err
+if [ $? -eq 2 ] && grep -q "unrecognized option '--no-such-option'" err && grep -q -- "--help" err; then
+	ok "bad option"
+else
+	fail "bad option" "$(cat err)"
+fi
+expect "stray argument"   2 "unexpected argument 'extra'" - -- -r good.pcap extra
+expect "version"          0 '' 1 -- -V
+expect "help"             0 '' - -- -h
+
+# A truncated file among good ones: the good ones are reported in full.
+expect "mixed inputs"     1 '^stpwatch: trunc\.pcap: truncated' 26 -- -r trunc.pcap -r x=good.pcap --bpdus
+
+# The summary still names what was read before the truncation.
+"$stpwatch" -r trunc.pcap >out 2>/dev/null
+if grep -q '^12 frames on 1 ports' out; then ok "summary after truncation"; else fail "summary after truncation" "$(head -1 out)"; fi
+
+# A link type stpwatch does not decode: said once, naming the file.
+python3 - <<'PY'
+import struct
+hdr = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 105)  # 802.11
+rec = struct.pack('<IIII', 1, 0, 4, 4) + b'\x00' * 4
+open('wifi.pcap', 'wb').write(hdr + rec + rec)
+PY
+expect "unsupported link type" 1 '^stpwatch: wifi\.pcap: link type 105 is not supported' - -- -r wifi.pcap
+
+# IFACE= labels the port; merged output is in timestamp order.
+"$stpwatch" -r br0=good.pcap -r tap1="$peer/802.1w_rapid_STP.pcap" --bpdus >out 2>err
+if [ "$(awk '{print $3}' out | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" = "br0:14 tap1:30 " ]; then
+	ok "labels and merge order"
+else
+	fail "labels and merge order" "$(awk '{print $3}' out | uniq -c | tr '\n' ' ')"
+fi
+if sort -c -k1,2 out 2>/dev/null; then ok "merged timestamps ascend"; else fail "merged timestamps ascend" "not sorted"; fi
+
+# Interleaved captures: two copies of one file shifted by a second merge one by one.
+python3 - "$peer/802.1D_spanning_tree.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+out, off = bytearray(data[:24]), 24
+while off + 16 <= len(data):
+    sec, usec, incl, orig = struct.unpack('<IIII', data[off:off+16])
+    out += struct.pack('<IIII', sec + 1, usec, incl, orig) + data[off+16:off+16+incl]
+    off += 16 + incl
+open('shifted.pcap', 'wb').write(out)
+PY
+"$stpwatch" -r a=good.pcap -r b=shifted.pcap --bpdus >out 2>err
+if [ "$(awk '{print $3}' out | head -4 | tr '\n' ' ')" = "a b a b " ] && sort -c -k1,2 out; then
+	ok "interleaved merge"
+else
+	fail "interleaved merge" "$(awk '{print $3}' out | head -4 | tr '\n' ' ')"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
