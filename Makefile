@@ -85,6 +85,8 @@ check-unit: $(UNIT_BIN)
 
 check-golden: $(B)/stpwatch
 	@tests/golden/run.sh $(B)/stpwatch
+	@tests/conformance/selftest/selftest.sh
+	@tests/conformance/run.sh $(B)/stpwatch
 
 check-cli: $(B)/stpwatch
 	@tests/cli/run.sh $(B)/stpwatch

@@ -60,8 +60,10 @@ static void note_sender(struct port_stats *p, const struct packet *pkt, const st
 	struct bpdu_sender *s = NULL;
 
 	for (unsigned i = 0; i < p->n_senders; i++) {
+		/* PVST+ and IEEE BPDUs of one port are separate instances (VLANs). */
 		if (memcmp(p->senders[i].mac, f->src, 6) == 0 &&
-		    p->senders[i].port_id == b->port_id && p->senders[i].bridge_id == bridge) {
+		    p->senders[i].port_id == b->port_id && p->senders[i].bridge_id == bridge &&
+		    strcmp(p->senders[i].protocol, bpdu_protocol_name(b)) == 0) {
 			s = &p->senders[i];
 			break;
 		}
@@ -76,6 +78,7 @@ static void note_sender(struct port_stats *p, const struct packet *pkt, const st
 		memcpy(s->mac, f->src, 6);
 		s->port_id = b->port_id;
 		s->bridge_id = bridge;
+		s->protocol = bpdu_protocol_name(b);
 		s->first_sec = pkt->ts_sec;
 		s->first_nsec = pkt->ts_nsec;
 	}
