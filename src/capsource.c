@@ -36,7 +36,7 @@ struct capsource {
 	size_t start;          /* first unconsumed byte */
 	size_t end;            /* one past the last byte read */
 	struct cap_parser parser;
-	char err[512];
+	char err[4352];        /* room for a PATH_MAX path and a message */
 };
 
 static char *dupstr(const char *s)

@@ -61,7 +61,7 @@ struct cap_record {
 
 struct cap_iface {
 	uint32_t linktype;
-	uint32_t snaplen;
+	uint32_t snaplen;          /* 0: no limit */
 	uint64_t ts_units_per_sec; /* from if_tsresol, default 1000000 */
 	int64_t ts_offset_sec;     /* if_tsoffset */
 	char *if_name;             /* NUL-terminated copy, control characters kept as-is */
