@@ -59,7 +59,7 @@ $(B)/libstpedge.a: $(EDGE_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/stpwatch: $(B)/src/main.o $(B)/libstpedge.a $(B)/libstpcore.a
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS) -lm
 
 # The core must stay pure: it is compiled without any library's include path.
 $(B)/src/core/%.o: src/core/%.c
@@ -72,7 +72,7 @@ $(B)/src/%.o: src/%.c
 
 $(B)/tests/%: tests/unit/%.c $(B)/libstpedge.a $(B)/libstpcore.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $(filter %.c %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $(filter %.c %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 -include $(CORE_OBJ:.o=.d) $(EDGE_OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
 

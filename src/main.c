@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * main.c - command line and the offline reading loop.
+ * main.c - the command line: options, then one of the modes.
  *
- * Several captures (-r, repeatable) are merged in timestamp order, the way
- * mergecap would, so that a frame that left one port and came back on
- * another is seen in the order it happened.
+ *   stpwatch -r FILE...          report: ports, BPDUs, findings
+ *   stpwatch -r FILE... --bpdus  one line (or JSON object) per BPDU
+ *   stpwatch -r FILE... --check  one monitoring-plugin line, exit 0/1/2/3
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,33 +12,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "capsource.h"
+#include "offline.h"
 #include "stpwatch/json.h"
-#include "stpwatch/pipeline.h"
+#include "stpwatch/report.h"
 
 #define EXIT_USAGE 2
 #define MAX_SOURCES 256
-
-struct input {
-	char *path;
-	char *label;
-	bool label_explicit;
-	struct capsource *src;
-	struct cap_record rec;
-	bool have_rec;
-	bool done;
-	bool failed;
-	bool warned_linktype;
-	uint64_t number;
-};
+#define MAX_IFNAMES 4096
 
 struct options {
-	struct input inputs[MAX_SOURCES];
+	struct offline_input inputs[MAX_SOURCES];
 	unsigned n_inputs;
+	struct ifindex_name ifnames[MAX_IFNAMES];
+	char ifname_bridge[MAX_IFNAMES][64];
+	unsigned n_ifnames;
 	bool bpdus;
 	bool json;
+	bool check;
+	struct engine_config engine;
 };
 
 static const char *progname = "stpwatch";
@@ -46,36 +38,58 @@ static const char *progname = "stpwatch";
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"Usage: %s -r [IFACE=]FILE [-r ...] [--bpdus] [-j]\n"
+		"Usage: %s -r [[BRIDGE/]PORT=]FILE [-r ...] [--check | --bpdus] [-j]\n"
 		"       %s -V | -h\n"
 		"\n"
 		"Finds spanning-tree trouble on Linux bridges and KVM/QEMU hosts.\n"
 		"\n"
-		"  -r, --read [IFACE=]FILE  read a pcap or pcapng capture ('-' for stdin);\n"
-		"                           IFACE names the port it was taken on (default:\n"
-		"                           the file's base name). Repeat to merge captures.\n"
-		"      --bpdus              print one line per BPDU instead of the summary\n"
-		"  -j, --json               JSON output (JSON Lines with --bpdus)\n"
-		"  -V, --version            print the version and exit\n"
-		"  -h, --help               print this help and exit\n",
+		"  -r, --read [[BRIDGE/]PORT=]FILE\n"
+		"                       read a pcap or pcapng capture ('-' for stdin) taken on\n"
+		"                       PORT (default: the file's base name), a port of BRIDGE.\n"
+		"                       Repeat to merge captures in time order.\n"
+		"      --ifmap IFINDEX=[BRIDGE/]NAME[,...]\n"
+		"                       names for the interface indexes of 'tcpdump -i any'\n"
+		"                       captures (Linux cooked v2)\n"
+		"      --taps GLOBS     which port names are VM taps (default \"tap*,vnet*\")\n"
+		"      --check          print one monitoring-plugin line and exit 0 OK,\n"
+		"                       1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+		"      --bpdus          print one line per BPDU instead of the report\n"
+		"  -j, --json           JSON output (JSON Lines with --bpdus)\n"
+		"  -V, --version        print the version and exit\n"
+		"  -h, --help           print this help and exit\n",
 		progname, progname);
 }
 
-/* "br0=cap.pcap" labels the capture; a plain path is labelled by its base name. */
+/*
+ * "br0/tap10=cap.pcap" names the port and its bridge; "tap10=cap.pcap" the
+ * port; a plain path is labelled by its base name.  A '/' cannot occur in a
+ * Linux interface name, so it separates bridge and port unambiguously.
+ */
 static int add_input(struct options *o, const char *arg)
 {
 	if (o->n_inputs == MAX_SOURCES) {
 		fprintf(stderr, "%s: too many -r options (at most %d)\n", progname, MAX_SOURCES);
 		return -1;
 	}
-	struct input *in = &o->inputs[o->n_inputs];
+	struct offline_input *in = &o->inputs[o->n_inputs];
 	memset(in, 0, sizeof(*in));
 	const char *eq = strchr(arg, '=');
-	const char *slash = strchr(arg, '/');
-	if (eq && eq != arg && (!slash || eq < slash) && eq[1] != '\0') {
-		in->label = strndup(arg, (size_t)(eq - arg));
+	if (eq && eq != arg && eq[1] != '\0' && memchr(arg, '.', (size_t)(eq - arg)) == NULL &&
+	    (eq - arg) < 128) {
+		const char *slash = memchr(arg, '/', (size_t)(eq - arg));
+		if (slash) {
+			in->bridge = strndup(arg, (size_t)(slash - arg));
+			in->label = strndup(slash + 1, (size_t)(eq - slash - 1));
+		} else {
+			in->label = strndup(arg, (size_t)(eq - arg));
+		}
 		in->path = strdup(eq + 1);
 		in->label_explicit = true;
+		if (!in->label || !in->label[0] || (slash && !in->bridge[0])) {
+			fprintf(stderr, "%s: bad -r argument '%s': want [BRIDGE/]PORT=FILE\n",
+				progname, arg);
+			return -1;
+		}
 	} else {
 		in->path = strdup(arg);
 		char *copy = strdup(arg);
@@ -96,6 +110,40 @@ static int add_input(struct options *o, const char *arg)
 	return 0;
 }
 
+/* --ifmap 5=tap10,7=br0/tap11 */
+static int add_ifmap(struct options *o, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int rc = 0;
+	if (!copy)
+		return -1;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		char *end = NULL;
+		long idx = eq ? strtol(tok, &end, 10) : -1;
+		if (!eq || end != eq || idx < 0 || idx > 0x7fffffff || !eq[1] ||
+		    o->n_ifnames == MAX_IFNAMES) {
+			fprintf(stderr, "%s: bad --ifmap entry '%s': want IFINDEX=[BRIDGE/]NAME\n",
+				progname, tok);
+			rc = -1;
+			break;
+		}
+		const char *name = eq + 1;
+		char *slash = strchr(name, '/');
+		unsigned k = o->n_ifnames++;
+		o->ifnames[k].ifindex = (int)idx;
+		o->ifname_bridge[k][0] = '\0';
+		if (slash) {
+			snprintf(o->ifname_bridge[k], sizeof(o->ifname_bridge[k]), "%.*s",
+				 (int)(slash - name), name);
+			name = slash + 1;
+		}
+		snprintf(o->ifnames[k].name, sizeof(o->ifnames[k].name), "%s", name);
+	}
+	free(copy);
+	return rc;
+}
+
 static void flush_out(struct sbuf *out)
 {
 	if (out->len) {
@@ -104,134 +152,125 @@ static void flush_out(struct sbuf *out)
 	}
 }
 
-/* Fetches the next record of an input; false when it has none (EOF or error). */
-static bool advance(struct input *in)
+/* What the command line says about ports: their bridges, before any frame. */
+static void tell_engine_about_ports(struct engine *e, const struct options *o)
 {
-	in->have_rec = false;
-	if (in->done)
-		return false;
-	int r = capsource_next(in->src, &in->rec);
-	if (r > 0) {
-		in->have_rec = true;
-		in->number++;
-		return true;
+	for (unsigned i = 0; i < o->n_inputs; i++) {
+		const struct offline_input *in = &o->inputs[i];
+		if (!in->bridge)
+			continue;
+		struct port_info pi;
+		memset(&pi, 0, sizeof(pi));
+		snprintf(pi.name, sizeof(pi.name), "%s", in->label);
+		snprintf(pi.bridge, sizeof(pi.bridge), "%s", in->bridge);
+		pi.ifindex = -1;
+		pi.state = PORT_STATE_UNKNOWN;
+		engine_port(e, &pi, 0);
 	}
-	in->done = true;
-	if (r < 0) {
-		fprintf(stderr, "%s: %s\n", progname, capsource_error(in->src));
-		in->failed = true;
+	for (unsigned i = 0; i < o->n_ifnames; i++) {
+		if (!o->ifname_bridge[i][0])
+			continue;
+		struct port_info pi;
+		memset(&pi, 0, sizeof(pi));
+		snprintf(pi.name, sizeof(pi.name), "%s", o->ifnames[i].name);
+		snprintf(pi.bridge, sizeof(pi.bridge), "%s", o->ifname_bridge[i]);
+		pi.ifindex = o->ifnames[i].ifindex;
+		pi.state = PORT_STATE_UNKNOWN;
+		engine_port(e, &pi, 0);
 	}
-	return false;
 }
 
-static bool record_before(const struct cap_record *a, const struct cap_record *b)
+static void write_json_report(struct sbuf *out, const struct options *o,
+			      struct pipeline *pl, struct engine *e)
 {
-	return a->ts_sec < b->ts_sec || (a->ts_sec == b->ts_sec && a->ts_nsec < b->ts_nsec);
-}
-
-static bool linktype_ok(struct input *in)
-{
-	uint32_t lt = in->rec.linktype;
-	if (lt == LINKTYPE_ETHERNET || lt == LINKTYPE_LINUX_SLL || lt == LINKTYPE_LINUX_SLL2)
-		return true;
-	if (!in->warned_linktype) {
-		fprintf(stderr, "%s: %s: link type %u is not supported "
-			"(Ethernet, Linux cooked v1 and v2 are); its frames are counted as undecodable\n",
-			progname, in->path, lt);
-		in->warned_linktype = true;
-		in->failed = true;
+	struct json j;
+	json_init(&j, out, true);
+	json_object_begin(&j, NULL);
+	json_string(&j, "version", STPWATCH_VERSION);
+	json_array_begin(&j, "inputs");
+	for (unsigned i = 0; i < o->n_inputs; i++) {
+		const struct offline_input *in = &o->inputs[i];
+		json_object_begin(&j, NULL);
+		json_string(&j, "path", in->path);
+		json_string(&j, "label", in->label);
+		if (in->bridge)
+			json_string(&j, "bridge", in->bridge);
+		json_uint(&j, "records", in->records);
+		json_bool(&j, "complete", !in->failed);
+		if (in->failed)
+			json_string(&j, "error", in->error);
+		json_object_end(&j);
 	}
-	return false;
+	json_array_end(&j);
+	portstats_print_json(&j, &pl->stats);
+	report_findings_json(&j, e);
+	json_object_end(&j);
+	sbuf_putc(out, '\n');
 }
 
 static int run_offline(struct options *o)
 {
 	struct sbuf out;
 	struct pipeline pl;
-	int status = EXIT_SUCCESS;
+	struct engine *engine = NULL;
 
 	sbuf_init(&out);
-	pipeline_init(&pl, !o->bpdus ? BPDU_OUTPUT_NONE :
-		      o->json ? BPDU_OUTPUT_JSON : BPDU_OUTPUT_TEXT, &out);
-
-	for (unsigned i = 0; i < o->n_inputs; i++) {
-		struct input *in = &o->inputs[i];
-		char err[512];
-		in->src = capsource_open(in->path, in->label, err, sizeof(err));
-		if (!in->src) {
-			fprintf(stderr, "%s: %s\n", progname, err);
-			in->failed = true;
-			in->done = true;
-			continue;
-		}
-		advance(in);
-	}
-
-	for (;;) {
-		struct input *next = NULL;
-		for (unsigned i = 0; i < o->n_inputs; i++) {
-			struct input *in = &o->inputs[i];
-			if (in->have_rec && (!next || record_before(&in->rec, &next->rec)))
-				next = in;
-		}
-		if (!next)
-			break;
-		struct record_origin origin = {
-			.label = next->label,
-			.label_explicit = next->label_explicit,
-			.number = next->number,
-		};
-		linktype_ok(next);
-		pipeline_feed(&pl, &next->rec, &origin);
-		if (out.len >= 1 << 16)
-			flush_out(&out);
-		advance(next);
-	}
-
 	if (!o->bpdus) {
+		engine = engine_new(&o->engine);
+		if (!engine) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			return o->check ? CHECK_UNKNOWN : EXIT_FAILURE;
+		}
+		tell_engine_about_ports(engine, o);
+	}
+	pipeline_init(&pl, !o->bpdus ? BPDU_OUTPUT_NONE :
+		      o->json ? BPDU_OUTPUT_JSON : BPDU_OUTPUT_TEXT, &out, engine);
+	pl.ifnames = o->ifnames;
+	pl.n_ifnames = o->n_ifnames;
+
+	unsigned failed = offline_run(o->inputs, o->n_inputs, &pl, flush_out);
+
+	int status = failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (o->check) {
+		char reason[160] = "";
+		for (unsigned i = 0; i < o->n_inputs && !reason[0]; i++)
+			if (o->inputs[i].failed)
+				snprintf(reason, sizeof(reason), "could not read %s", o->inputs[i].path);
+		if (o->json)
+			write_json_report(&out, o, &pl, engine);
+		struct sbuf line;
+		sbuf_init(&line);
+		status = report_check_line(&line, engine, &pl.stats, reason[0] ? reason : NULL);
+		if (!o->json)
+			sbuf_write(&out, line.buf, line.len);
+		sbuf_free(&line);
+	} else if (!o->bpdus) {
 		if (o->json) {
-			struct json j;
-			json_init(&j, &out, true);
-			json_object_begin(&j, NULL);
-			json_string(&j, "version", STPWATCH_VERSION);
-			json_array_begin(&j, "inputs");
-			for (unsigned i = 0; i < o->n_inputs; i++) {
-				const struct input *in = &o->inputs[i];
-				json_object_begin(&j, NULL);
-				json_string(&j, "path", in->path);
-				json_string(&j, "label", in->label);
-				json_uint(&j, "records", in->number);
-				json_bool(&j, "complete", !in->failed);
-				json_object_end(&j);
-			}
-			json_array_end(&j);
-			portstats_print_json(&j, &pl.stats);
-			json_object_end(&j);
-			sbuf_putc(&out, '\n');
+			write_json_report(&out, o, &pl, engine);
 		} else {
 			portstats_print_text(&out, &pl.stats);
+			report_findings_text(&out, engine);
 		}
 	}
 	flush_out(&out);
 	if (sbuf_failed(&out)) {
 		fprintf(stderr, "%s: out of memory while writing output\n", progname);
-		status = EXIT_FAILURE;
+		status = o->check ? CHECK_UNKNOWN : EXIT_FAILURE;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: writing output: %s\n", progname, strerror(errno));
-		status = EXIT_FAILURE;
+		status = o->check ? CHECK_UNKNOWN : EXIT_FAILURE;
 	}
-
 	for (unsigned i = 0; i < o->n_inputs; i++) {
-		struct input *in = &o->inputs[i];
+		struct offline_input *in = &o->inputs[i];
 		if (in->failed)
-			status = EXIT_FAILURE;
-		if (in->src)
-			capsource_close(in->src);
+			fprintf(stderr, "%s: %s\n", progname, in->error);
 		free(in->path);
 		free(in->label);
+		free(in->bridge);
 	}
 	pipeline_free(&pl);
+	engine_free(engine);
 	sbuf_free(&out);
 	return status;
 }
@@ -239,25 +278,44 @@ static int run_offline(struct options *o)
 int main(int argc, char **argv)
 {
 	static struct options opts;
-	enum { OPT_BPDUS = 256 };
+	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS };
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "bpdus", no_argument, NULL, OPT_BPDUS },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "ifmap", required_argument, NULL, OPT_IFMAP },
+		{ "taps", required_argument, NULL, OPT_TAPS },
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
+	bool bad = false;
+
+	engine_config_defaults(&opts.engine);
+	/* A usage error is UNKNOWN for a monitoring check: look for --check first. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--check") == 0)
+			opts.check = true;
+	int usage_exit = opts.check ? CHECK_UNKNOWN : EXIT_USAGE;
 
 	while ((ch = getopt_long(argc, argv, "r:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			if (add_input(&opts, optarg) < 0)
-				return EXIT_USAGE;
+			bad |= add_input(&opts, optarg) < 0;
 			break;
 		case OPT_BPDUS:
 			opts.bpdus = true;
+			break;
+		case OPT_CHECK:
+			opts.check = true;
+			break;
+		case OPT_IFMAP:
+			bad |= add_ifmap(&opts, optarg) < 0;
+			break;
+		case OPT_TAPS:
+			opts.engine.tap_patterns = optarg;
 			break;
 		case 'j':
 			opts.json = true;
@@ -271,18 +329,24 @@ int main(int argc, char **argv)
 		default:
 			/* getopt_long has said what was wrong. */
 			fprintf(stderr, "Try '%s --help' for more information.\n", progname);
-			return EXIT_USAGE;
+			return usage_exit;
 		}
 	}
+	if (bad)
+		return usage_exit;
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s' (see '%s --help')\n",
 			progname, argv[optind], progname);
-		return EXIT_USAGE;
+		return usage_exit;
+	}
+	if (opts.check && opts.bpdus) {
+		fprintf(stderr, "%s: --check and --bpdus do not go together\n", progname);
+		return usage_exit;
 	}
 	if (opts.n_inputs == 0) {
 		fprintf(stderr, "%s: nothing to read: give a capture with -r FILE "
 			"(see '%s --help')\n", progname, progname);
-		return EXIT_USAGE;
+		return usage_exit;
 	}
 	return run_offline(&opts);
 }

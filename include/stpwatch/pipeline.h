@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "stpwatch/capfile.h"
+#include "stpwatch/engine.h"
 #include "stpwatch/portstats.h"
 #include "stpwatch/sbuf.h"
 
@@ -21,10 +22,19 @@ enum bpdu_output {
 	BPDU_OUTPUT_JSON,
 };
 
+/* Names for interface indexes of cooked (`tcpdump -i any`) captures. */
+struct ifindex_name {
+	int ifindex;
+	char name[64];
+};
+
 struct pipeline {
 	enum bpdu_output bpdu_output;
 	struct sbuf *out;           /* where per-BPDU lines go */
 	struct portstats stats;
+	struct engine *engine;      /* NULL: decode and count only */
+	const struct ifindex_name *ifnames;
+	unsigned n_ifnames;
 	uint64_t records;
 	uint64_t unsupported_linktype;
 };
@@ -36,7 +46,8 @@ struct record_origin {
 	uint64_t number;            /* 1-based record number within the file */
 };
 
-void pipeline_init(struct pipeline *pl, enum bpdu_output mode, struct sbuf *out);
+void pipeline_init(struct pipeline *pl, enum bpdu_output mode, struct sbuf *out,
+		   struct engine *engine);
 void pipeline_free(struct pipeline *pl);
 void pipeline_feed(struct pipeline *pl, const struct cap_record *rec,
 		   const struct record_origin *origin);

@@ -169,6 +169,10 @@ static bool validate_mst(struct bpdu *b, const struct cursor *bpdu_start)
 		return false;
 	}
 	if (b->version == 4) {
+		if (b->length < mst_end + 2) {
+			set_invalid(b, "version 4 length does not fit");
+			return false;
+		}
 		cursor_skip(&c, v3_length);
 		uint32_t v4_length = cursor_be16(&c);
 		if (check_truncated(b, &c))
@@ -190,7 +194,11 @@ static void read_pvst_tlv(struct bpdu *b, const struct cursor *bpdu_start)
 	uint16_t type = cursor_be16(&c);
 	uint16_t len = cursor_be16(&c);
 	uint16_t vlan = cursor_be16(&c);
-	if (c.truncated || type != PVST_TLV_VLAN || len != 2)
+	if (c.truncated) {
+		check_truncated(b, &c);
+		return;
+	}
+	if (type != PVST_TLV_VLAN || len != 2)
 		return;
 	b->have_pvst_vlan = true;
 	b->pvst_vlan = vlan;
@@ -269,7 +277,8 @@ void bpdu_decode(struct bpdu *b, const struct frame *f)
 			break;
 		}
 		b->type = b->version == 3 ? BPDU_TYPE_MST : BPDU_TYPE_SPT;
-		if (!validate_mst(b, &start))
+		/* A capture cut short still yields the fields it holds. */
+		if (!validate_mst(b, &start) && b->status == BPDU_INVALID)
 			return;
 		if (!read_priority_vector_and_timers(b, &c))
 			return;

@@ -193,7 +193,8 @@ void bpdu_print_json(struct sbuf *out, const struct packet *pkt, const struct bp
 	json_init(&j, out, false);
 	json_object_begin(&j, NULL);
 	json_uint(&j, "frame", pkt->number);
-	json_fixed(&j, "time", (double)pkt->ts_sec + pkt->ts_nsec / 1e9, 6);
+	/* Microseconds, cut like the text form's, not rounded up to the next second. */
+	json_fixed(&j, "time", (double)pkt->ts_sec + (pkt->ts_nsec / 1000) / 1e6, 6);
 	json_string(&j, "ifname", pkt->ifname);
 	if (pkt->ifindex >= 0)
 		json_int(&j, "ifindex", pkt->ifindex);

@@ -93,9 +93,17 @@ static void decode_after_type(struct frame *f, struct cursor *c, uint16_t type,
 	f->payload_declared = declared - hdr;
 }
 
-/* Tags, then the final type/length. `room` counts octets after the first type field. */
+static void decode_cooked_non_dix(struct frame *f, struct cursor *c, uint16_t proto,
+				  uint32_t room);
+
+/*
+ * Tags, then the final type/length. `room` counts octets after the first
+ * type field.  In a cooked capture libpcap re-inserts the VLAN tag in
+ * front of the original protocol field, so after the tags a small value is
+ * still a Linux protocol number (ETH_P_802_2), not an 802.3 length.
+ */
 static void decode_tags_and_type(struct frame *f, struct cursor *c, uint16_t type,
-				 uint32_t room)
+				 uint32_t room, bool cooked)
 {
 	while (is_tag_tpid(type)) {
 		if (f->n_tags == FRAME_MAX_TAGS) {
@@ -118,7 +126,10 @@ static void decode_tags_and_type(struct frame *f, struct cursor *c, uint16_t typ
 		type = inner;
 		room = room >= 4 ? room - 4 : 0;
 	}
-	decode_after_type(f, c, type, room);
+	if (cooked && type <= MAX_8023_LENGTH)
+		decode_cooked_non_dix(f, c, type, room);
+	else
+		decode_after_type(f, c, type, room);
 }
 
 static void decode_ethernet(struct frame *f, struct cursor *c, uint32_t wirelen)
@@ -131,11 +142,11 @@ static void decode_ethernet(struct frame *f, struct cursor *c, uint32_t wirelen)
 		return;
 	}
 	f->have_dst = true;
-	decode_tags_and_type(f, c, type, wirelen > ETH_HDR_LEN ? wirelen - ETH_HDR_LEN : 0);
+	decode_tags_and_type(f, c, type, wirelen > ETH_HDR_LEN ? wirelen - ETH_HDR_LEN : 0, false);
 }
 
-/* The cooked header's protocol field names what follows, DIX or not. */
-static void decode_cooked_payload(struct frame *f, struct cursor *c, uint16_t proto,
+/* A cooked header's protocol value that is not an EtherType (<linux/if_ether.h>). */
+static void decode_cooked_non_dix(struct frame *f, struct cursor *c, uint16_t proto,
 				  uint32_t room)
 {
 	if (proto == LINUX_ETH_P_802_2) {
@@ -151,7 +162,17 @@ static void decode_cooked_payload(struct frame *f, struct cursor *c, uint16_t pr
 		f->payload_declared = room;
 		return;
 	}
-	decode_tags_and_type(f, c, proto, room);
+	/* Other Linux-internal protocol numbers carry nothing stpwatch decodes. */
+	f->ethertype = proto;
+	f->payload = cursor_sub(c, cursor_remaining(c));
+	f->payload_declared = room;
+}
+
+/* The cooked header's protocol field names what follows, DIX or not. */
+static void decode_cooked_payload(struct frame *f, struct cursor *c, uint16_t proto,
+				  uint32_t room)
+{
+	decode_tags_and_type(f, c, proto, room, true);
 }
 
 static void set_cooked_addr(struct frame *f, uint16_t addrlen, const uint8_t addr[8])

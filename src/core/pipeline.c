@@ -6,11 +6,13 @@
 #include "stpwatch/bpdu_print.h"
 #include "stpwatch/pipeline.h"
 
-void pipeline_init(struct pipeline *pl, enum bpdu_output mode, struct sbuf *out)
+void pipeline_init(struct pipeline *pl, enum bpdu_output mode, struct sbuf *out,
+		   struct engine *engine)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->bpdu_output = mode;
 	pl->out = out;
+	pl->engine = engine;
 	portstats_init(&pl->stats);
 }
 
@@ -29,13 +31,17 @@ static bool linktype_supported(uint32_t lt)
  * interface name a pcapng file records; for `tcpdump -i any` captures in
  * cooked v2 form the interface index tells ports apart ("any#5").
  */
-static const char *port_name(char *buf, size_t len, const struct cap_record *rec,
-			     const struct frame *f, const struct record_origin *o)
+static const char *port_name(const struct pipeline *pl, char *buf, size_t len,
+			     const struct cap_record *rec, const struct frame *f,
+			     const struct record_origin *o)
 {
 	const char *base = o->label;
 	if (!o->label_explicit && rec->if_name && rec->if_name[0])
 		base = rec->if_name;
 	if (f->ifindex >= 0) {
+		for (unsigned i = 0; i < pl->n_ifnames; i++)
+			if (pl->ifnames[i].ifindex == f->ifindex)
+				return pl->ifnames[i].name;
 		snprintf(buf, len, "%s#%d", base, f->ifindex);
 		return buf;
 	}
@@ -58,7 +64,7 @@ void pipeline_feed(struct pipeline *pl, const struct cap_record *rec,
 		.ts_sec = rec->ts_sec,
 		.ts_nsec = rec->ts_nsec,
 		.number = origin->number,
-		.ifname = port_name(namebuf, sizeof(namebuf), rec, &f, origin),
+		.ifname = port_name(pl, namebuf, sizeof(namebuf), rec, &f, origin),
 		.ifindex = f.ifindex,
 		.direction = f.direction,
 		.caplen = rec->caplen,
@@ -72,10 +78,14 @@ void pipeline_feed(struct pipeline *pl, const struct cap_record *rec,
 		(f.payload_kind == PAYLOAD_STP || f.payload_kind == PAYLOAD_PVST);
 	if (!is_bpdu) {
 		portstats_add(&pl->stats, &pkt, NULL);
+		if (pl->engine)
+			engine_frame(pl->engine, &pkt, NULL);
 		return;
 	}
 	bpdu_decode(&b, &f);
 	portstats_add(&pl->stats, &pkt, &b);
+	if (pl->engine)
+		engine_frame(pl->engine, &pkt, &b);
 	if (pl->bpdu_output == BPDU_OUTPUT_TEXT)
 		bpdu_print_text(pl->out, &pkt, &b);
 	else if (pl->bpdu_output == BPDU_OUTPUT_JSON)

@@ -1,0 +1,796 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * diagnose.c - from the engine's state to findings.  Findings are derived
+ * afresh each time they are asked for, so there is no second copy of the
+ * truth to keep in step: when the evidence ages out, the finding is gone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "stpwatch/names.h"
+
+static bool recent(const struct engine *e, double last)
+{
+	return e->cfg.evidence_hold <= 0 || e->now - last <= e->cfg.evidence_hold;
+}
+
+static const char *port_name(const struct engine *e, unsigned i)
+{
+	return e->ports[i].info.name;
+}
+
+static const char *bridge_of(const struct engine *e, unsigned i)
+{
+	return e->ports[i].info.bridge;
+}
+
+static const struct vm_rec *vm_of_tap(const struct engine *e, const char *tap)
+{
+	for (unsigned i = 0; i < e->n_vms; i++) {
+		const struct vm_rec *v = &e->vms[i];
+		if (!v->present)
+			continue;
+		for (unsigned k = 0; k < v->info.n_nics; k++)
+			if (strcmp(v->info.nics[k].tap, tap) == 0)
+				return v;
+	}
+	return NULL;
+}
+
+static void set_vm(struct finding *f, const struct vm_rec *v)
+{
+	if (!v)
+		return;
+	f->vm_pid = v->info.pid;
+	snprintf(f->vm_name, sizeof(f->vm_name), "%s", v->info.name);
+}
+
+/* "tap10, tap11 and tap12" */
+static void list_ports(char *out, size_t len, const struct finding *f)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < f->n_ports && used < len; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == f->n_ports ? " and " : ", ";
+		int n = snprintf(out + used, len - used, "%s%s", sep, f->ports[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void list_bridges(char *out, size_t len, const struct finding *f)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < f->n_bridges && used < len; i++) {
+		int n = snprintf(out + used, len - used, "%s%s", i ? (i + 1 == f->n_bridges ? " and " : ", ") : "",
+				 f->bridges[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* ---- shared-hub: taps joined by echoes, or by the VM's command line ---- */
+
+static unsigned uf_find(unsigned *parent, unsigned x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+struct hub_group {
+	uint64_t echoes, bpdu_echoes, frame_echoes, duplicates;
+	double first, last, min_delay;
+	const struct echo_pair *example;
+};
+
+static void describe_shared_hub(const struct engine *e, struct finding *f,
+				const struct hub_group *g, const struct vm_rec *vm, bool latent)
+{
+	char ports[200], bridges[120], id[BRIDGE_ID_STRLEN];
+
+	for (unsigned i = 0; i < f->n_ports; i++) {
+		int pi = engine_port_index((struct engine *)e, f->ports[i], false);
+		if (pi >= 0)
+			finding_add_bridge(f, bridge_of(e, (unsigned)pi));
+	}
+	list_ports(ports, sizeof(ports), f);
+	list_bridges(bridges, sizeof(bridges), f);
+	snprintf(f->subject, sizeof(f->subject), "%s", ports);
+
+	char who[96];
+	if (vm)
+		snprintf(who, sizeof(who), "VM %s (pid %d)", vm->info.name[0] ? vm->info.name : "?",
+			 vm->info.pid);
+	else
+		snprintf(who, sizeof(who), "the VM behind them");
+
+	if (latent) {
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "the command line of %s puts %s on one QEMU hub; no frame has crossed it yet",
+			 who, ports);
+	} else if (g->example && g->example->bpdu) {
+		format_bridge_id(id, g->example->sender_id);
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu frames echoed between %s (%llu BPDUs, %llu guest frames duplicated), "
+			 "e.g. the BPDU of bridge %s port %04x sent on %s came back on %s %.1f ms later",
+			 (unsigned long long)g->echoes, ports, (unsigned long long)g->bpdu_echoes,
+			 (unsigned long long)g->duplicates, id, g->example->sender_port,
+			 port_name(e, g->example->from), port_name(e, g->example->to),
+			 g->example->min_delay * 1000.0);
+	} else if (g->example) {
+		char mac[MAC_STRLEN];
+		format_mac(mac, g->example->src);
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu frames echoed between %s, e.g. frames from %s %s %s and %s within %.1f ms",
+			 (unsigned long long)g->echoes, ports, mac,
+			 g->example->type == ECHO_DUPLICATE ? "arrived on both" : "left and came back between",
+			 port_name(e, g->example->from), port_name(e, g->example->to),
+			 g->example->max_delay * 1000.0);
+	}
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "%s %s joined inside %s: its NICs share one QEMU hub (legacy -net nic/-net tap "
+		 "options), which copies every frame between them, looping %s through the guest; "
+		 "STP blocks one tap and the guest silently loses that NIC, or the LANs merge.",
+		 ports, f->n_ports > 2 ? "are all" : "are", who, bridges[0] ? bridges : "the bridges");
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Give every NIC its own backend (-netdev tap,id=N,ifname=TAP + -device MODEL,netdev=N,"
+		 "mac=MAC; vlan=N per NIC before QEMU 3.0) and restart the VM: stpwatch --repair "
+		 "shows the corrected command line.");
+}
+
+static void diagnose_shared_hub(struct engine *e)
+{
+	unsigned parent[ENGINE_MAX_PORTS];
+	uint64_t pair_count[MAX_ECHO_PAIRS];
+	struct hub_group *groups = calloc(e->n_ports ? e->n_ports : 1, sizeof(*groups));
+
+	if (!groups)
+		return;
+	for (unsigned i = 0; i < e->n_ports; i++)
+		parent[i] = i;
+	/* Count echoes per unordered tap pair first: echo_min applies to the pair. */
+	for (unsigned i = 0; i < e->n_pairs; i++) {
+		const struct echo_pair *p = &e->pairs[i];
+		pair_count[i] = 0;
+		if (!port_is_tap(&e->ports[p->from]) || !port_is_tap(&e->ports[p->to]) ||
+		    !recent(e, p->last))
+			continue;
+		for (unsigned k = 0; k < e->n_pairs; k++) {
+			const struct echo_pair *q = &e->pairs[k];
+			if ((q->from == p->from && q->to == p->to) || (q->from == p->to && q->to == p->from))
+				pair_count[i] += q->count;
+		}
+	}
+	for (unsigned i = 0; i < e->n_pairs; i++)
+		if (pair_count[i] >= e->cfg.echo_min)
+			parent[uf_find(parent, e->pairs[i].from)] = uf_find(parent, e->pairs[i].to);
+
+	for (unsigned i = 0; i < e->n_pairs; i++) {
+		const struct echo_pair *p = &e->pairs[i];
+		if (pair_count[i] < e->cfg.echo_min)
+			continue;
+		struct hub_group *g = &groups[uf_find(parent, p->from)];
+		if (g->echoes == 0 || p->first < g->first)
+			g->first = p->first;
+		if (g->echoes == 0 || p->last > g->last)
+			g->last = p->last;
+		if (g->echoes == 0 || p->min_delay < g->min_delay)
+			g->min_delay = p->min_delay;
+		g->echoes += p->count;
+		if (p->type == ECHO_DUPLICATE)
+			g->duplicates += p->count;
+		if (p->bpdu)
+			g->bpdu_echoes += p->count;
+		else
+			g->frame_echoes += p->count;
+		if (!g->example || (p->bpdu && !g->example->bpdu) ||
+		    (p->bpdu == g->example->bpdu && p->count > g->example->count))
+			g->example = p;
+	}
+
+	bool vm_done[4096] = { false };
+	for (unsigned root = 0; root < e->n_ports; root++) {
+		struct hub_group *g = &groups[root];
+		if (g->echoes == 0 || uf_find(parent, root) != root)
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_SHARED_HUB, SEVERITY_CRITICAL);
+		if (!f)
+			break;
+		const struct vm_rec *vm = NULL;
+		for (unsigned i = 0; i < e->n_ports; i++) {
+			if (uf_find(parent, i) != root)
+				continue;
+			finding_add_port(f, port_name(e, i));
+			if (!vm)
+				vm = vm_of_tap(e, port_name(e, i));
+		}
+		/* The VM's own view adds the taps of its hub that have not echoed yet. */
+		if (vm) {
+			for (unsigned k = 0; k < vm->info.n_nics; k++) {
+				const struct vm_nic *nk = &vm->info.nics[k];
+				for (unsigned j = 0; nk->hub >= 0 && j < vm->info.n_nics; j++)
+					if (vm->info.nics[j].hub == nk->hub &&
+					    finding_has_port(f, vm->info.nics[j].tap))
+						finding_add_port(f, nk->tap);
+			}
+			if ((unsigned)(vm - e->vms) < 4096)
+				vm_done[vm - e->vms] = true;
+		}
+		f->count = g->echoes;
+		f->first_seen = g->first;
+		f->last_seen = g->last;
+		set_vm(f, vm);
+		describe_shared_hub(e, f, g, vm, false);
+	}
+
+	free(groups);
+
+	/* VMs whose command line shares a hub between taps, with no echo seen yet. */
+	for (unsigned i = 0; i < e->n_vms && i < 4096; i++) {
+		const struct vm_rec *v = &e->vms[i];
+		if (!v->present || vm_done[i])
+			continue;
+		for (unsigned a = 0; a < v->info.n_nics; a++) {
+			int hub = v->info.nics[a].hub;
+			if (hub < 0)
+				continue;
+			unsigned on_hub = 0;
+			for (unsigned b = 0; b < v->info.n_nics; b++)
+				if (v->info.nics[b].hub == hub && v->info.nics[b].tap[0])
+					on_hub++;
+			bool first_of_hub = true;
+			for (unsigned b = 0; b < a; b++)
+				if (v->info.nics[b].hub == hub)
+					first_of_hub = false;
+			if (on_hub < 2 || !first_of_hub)
+				continue;
+			struct finding *f = finding_list_add(&e->findings, FINDING_SHARED_HUB,
+							     SEVERITY_WARNING);
+			if (!f)
+				return;
+			for (unsigned b = 0; b < v->info.n_nics; b++)
+				if (v->info.nics[b].hub == hub && v->info.nics[b].tap[0])
+					finding_add_port(f, v->info.nics[b].tap);
+			f->first_seen = f->last_seen = v->seen;
+			set_vm(f, v);
+			struct hub_group none = { 0 };
+			describe_shared_hub(e, f, &none, v, true);
+		}
+	}
+}
+
+/* ---- port-loop and bridge-merge from echoes between known bridges ---- */
+
+static void diagnose_bridge_echoes(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n_pairs; i++) {
+		const struct echo_pair *p = &e->pairs[i];
+		const char *bx = bridge_of(e, p->from), *by = bridge_of(e, p->to);
+		if (!bx[0] || !by[0] || p->count < e->cfg.echo_min || !recent(e, p->last))
+			continue;
+		/* Two uplinks hearing one outside frame is a shared LAN, not our loop. */
+		if (p->type == ECHO_DUPLICATE && !port_is_tap(&e->ports[p->from]))
+			continue;
+		bool tap = port_is_tap(&e->ports[p->from]) || port_is_tap(&e->ports[p->to]);
+		bool same = strcmp(bx, by) == 0;
+		enum finding_kind kind = same ? FINDING_PORT_LOOP : FINDING_BRIDGE_MERGE;
+		char subject[160];
+		if (same)
+			snprintf(subject, sizeof(subject), "%s: %s, %s", bx,
+				 port_name(e, p->from < p->to ? p->from : p->to),
+				 port_name(e, p->from < p->to ? p->to : p->from));
+		else
+			snprintf(subject, sizeof(subject), "%s, %s", strcmp(bx, by) < 0 ? bx : by,
+				 strcmp(bx, by) < 0 ? by : bx);
+
+		struct finding *f = NULL;
+		for (unsigned k = 0; k < e->findings.n; k++)
+			if (e->findings.items[k].kind == kind &&
+			    strcmp(e->findings.items[k].subject, subject) == 0)
+				f = &e->findings.items[k];
+		enum severity sev = tap ? SEVERITY_CRITICAL : same ? SEVERITY_WARNING : SEVERITY_INFO;
+		if (!f) {
+			f = finding_list_add(&e->findings, kind, sev);
+			if (!f)
+				return;
+			snprintf(f->subject, sizeof(f->subject), "%s", subject);
+			f->first_seen = p->first;
+		} else if (sev > f->severity) {
+			f->severity = sev;
+		}
+		finding_add_bridge(f, bx);
+		finding_add_bridge(f, by);
+		finding_add_port(f, port_name(e, p->from));
+		finding_add_port(f, port_name(e, p->to));
+		f->count += p->count;
+		if (p->first < f->first_seen)
+			f->first_seen = p->first;
+		if (p->last > f->last_seen)
+			f->last_seen = p->last;
+		const struct vm_rec *vm = vm_of_tap(e, port_name(e, p->from));
+		if (!vm)
+			vm = vm_of_tap(e, port_name(e, p->to));
+		set_vm(f, vm);
+
+		char id[BRIDGE_ID_STRLEN];
+		format_bridge_id(id, p->sender_id);
+		if (p->bpdu)
+			snprintf(f->evidence, sizeof(f->evidence),
+				 "%llu BPDUs of bridge %s port %04x sent on %s came back on %s",
+				 (unsigned long long)f->count, id, p->sender_port,
+				 port_name(e, p->from), port_name(e, p->to));
+		else
+			snprintf(f->evidence, sizeof(f->evidence),
+				 "%llu frames sent on %s came back on %s",
+				 (unsigned long long)f->count, port_name(e, p->from), port_name(e, p->to));
+		if (same) {
+			snprintf(f->explanation, sizeof(f->explanation),
+				 "Bridge %s hears its own BPDUs: ports %s and %s are joined outside the "
+				 "kernel%s, so STP must keep one of them blocked.",
+				 bx, port_name(e, p->from), port_name(e, p->to),
+				 tap ? " (inside a VM)" : " (one LAN segment)");
+			snprintf(f->remedy, sizeof(f->remedy), tap ?
+				 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
+				 "Bond the two links or remove one of them from the bridge.");
+		} else {
+			snprintf(f->explanation, sizeof(f->explanation),
+				 "Bridges %s and %s are joined outside the kernel through %s and %s: "
+				 "%s", bx, by, port_name(e, p->from), port_name(e, p->to),
+				 tap ? "a VM connects the two networks, which STP must then cut." :
+				       "both uplinks reach the same LAN, a second path between them.");
+			snprintf(f->remedy, sizeof(f->remedy), tap ?
+				 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
+				 "If the networks should be separate, separate the uplinks (VLANs or switches).");
+		}
+	}
+}
+
+/* ---- what each port heard: own BPDUs, other local bridges, guests ---- */
+
+/*
+ * Offline, a bridge known only by the names of its ports learns its id
+ * here: the sender heard on two of its ports under two port ids is itself
+ * (a neighbour sends on one segment only).
+ */
+static void learn_ids_from_heard(struct engine *e)
+{
+	for (unsigned bi = 0; bi < e->n_bridges; bi++) {
+		struct bridge_rec *br = &e->bridges[bi];
+		if (br->info.bridge_id)
+			continue;
+		for (unsigned i = 0; i < e->n_ports && !br->info.bridge_id; i++) {
+			const struct port_rec *p = &e->ports[i];
+			if (strcmp(p->info.bridge, br->info.name) != 0)
+				continue;
+			for (unsigned h = 0; h < p->n_heard && !br->info.bridge_id; h++) {
+				for (unsigned j = i + 1; j < e->n_ports; j++) {
+					const struct port_rec *q = &e->ports[j];
+					if (strcmp(q->info.bridge, br->info.name) != 0)
+						continue;
+					for (unsigned k = 0; k < q->n_heard; k++) {
+						if (q->heard[k].sender_id == p->heard[h].sender_id &&
+						    q->heard[k].port_id != p->heard[h].port_id) {
+							br->info.bridge_id = p->heard[h].sender_id;
+							br->id_learned = true;
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+static void diagnose_heard(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n_ports; i++) {
+		const struct port_rec *p = &e->ports[i];
+		const char *own_bridge = p->info.bridge;
+		const struct bridge_rec *own = own_bridge[0] ?
+			engine_bridge_by_name(e, own_bridge) : NULL;
+		uint64_t own_id = own ? own->info.bridge_id : 0;
+
+		for (unsigned h = 0; h < p->n_heard; h++) {
+			const struct heard_rec *hr = &p->heard[h];
+			if (!recent(e, hr->last))
+				continue;
+			bool sent_by_us = own_id && (hr->sender_id & 0xffffffffffffULL) ==
+						    (own_id & 0xffffffffffffULL);
+			bool arrived = hr->dir_in;   /* known to have come in on this port */
+			const char *local = engine_bridge_name_of_id(e, hr->sender_id);
+			char id[BRIDGE_ID_STRLEN];
+			format_bridge_id(id, hr->sender_id);
+
+			if (sent_by_us && arrived) {
+				struct finding *f = finding_list_add(&e->findings, FINDING_PORT_LOOP,
+					port_is_tap(p) ? SEVERITY_CRITICAL : SEVERITY_WARNING);
+				if (!f)
+					return;
+				snprintf(f->subject, sizeof(f->subject), "%s: %04x, %s", own_bridge,
+					 hr->port_id, p->info.name);
+				finding_add_bridge(f, own_bridge);
+				for (unsigned k = 0; k < e->n_ports; k++)
+					if (strcmp(e->ports[k].info.bridge, own_bridge) == 0 &&
+					    e->ports[k].info.port_id == hr->port_id)
+						finding_add_port(f, e->ports[k].info.name);
+				finding_add_port(f, p->info.name);
+				f->count = hr->count;
+				f->first_seen = hr->first;
+				f->last_seen = hr->last;
+				snprintf(f->evidence, sizeof(f->evidence),
+					 "%llu BPDUs of %s (%s) sent from its port %04x arrived on %s",
+					 (unsigned long long)hr->count, own_bridge, id, hr->port_id, p->info.name);
+				snprintf(f->explanation, sizeof(f->explanation),
+					 "Bridge %s hears its own BPDUs on %s: that port and port %04x are joined "
+					 "outside the kernel, a loop STP must keep blocked.",
+					 own_bridge, p->info.name, hr->port_id);
+				snprintf(f->remedy, sizeof(f->remedy),
+					 "Find what joins the two ports (a VM with one hub for both NICs, a cable, "
+					 "a guest bridge) and separate them.");
+				continue;
+			}
+			if (local && own_bridge[0] && strcmp(local, own_bridge) != 0 && (arrived || hr->dir_unknown)) {
+				struct finding *f = finding_list_add(&e->findings, FINDING_BRIDGE_MERGE,
+					port_is_tap(p) ? SEVERITY_CRITICAL : SEVERITY_INFO);
+				if (!f)
+					return;
+				snprintf(f->subject, sizeof(f->subject), "%s hears %s on %s", own_bridge,
+					 local, p->info.name);
+				finding_add_bridge(f, own_bridge);
+				finding_add_bridge(f, local);
+				finding_add_port(f, p->info.name);
+				set_vm(f, vm_of_tap(e, p->info.name));
+				f->count = hr->count;
+				f->first_seen = hr->first;
+				f->last_seen = hr->last;
+				snprintf(f->evidence, sizeof(f->evidence),
+					 "%llu BPDUs of local bridge %s (%s port %04x) heard on %s, a port of %s",
+					 (unsigned long long)hr->count, local, id, hr->port_id, p->info.name,
+					 own_bridge);
+				snprintf(f->explanation, sizeof(f->explanation),
+					 "Bridges %s and %s are joined outside the kernel through %s%s.",
+					 own_bridge, local, p->info.name,
+					 port_is_tap(p) ? ", a VM NIC: the VM connects the two networks" :
+							  ": they share a LAN");
+				snprintf(f->remedy, sizeof(f->remedy), port_is_tap(p) ?
+					 "Give the VM one QEMU backend per NIC and restart it; or stop the guest bridging." :
+					 "If the networks should be separate, separate the uplinks.");
+				continue;
+			}
+			/* A guest speaking STP: only judged when our own id is known. */
+			if (port_is_tap(p) && !local && !sent_by_us && (arrived || (own_id && hr->dir_unknown))) {
+				bool kernel = !own || !own->from_snapshot || own->info.kernel_stp;
+				bool ignored = kernel && strcmp(hr->protocol, "stp") != 0;
+				struct finding *f = finding_list_add(&e->findings, FINDING_FOREIGN_BPDU,
+								     SEVERITY_WARNING);
+				if (!f)
+					return;
+				snprintf(f->subject, sizeof(f->subject), "%s from %s", p->info.name, id);
+				finding_add_port(f, p->info.name);
+				finding_add_bridge(f, own_bridge);
+				set_vm(f, vm_of_tap(e, p->info.name));
+				f->count = hr->count;
+				f->first_seen = hr->first;
+				f->last_seen = hr->last;
+				char mac[MAC_STRLEN];
+				format_mac(mac, hr->src);
+				snprintf(f->evidence, sizeof(f->evidence),
+					 "%llu %s BPDUs from bridge %s port %04x (source %s) on tap %s",
+					 (unsigned long long)hr->count, hr->protocol, id, hr->port_id, mac,
+					 p->info.name);
+				snprintf(f->explanation, sizeof(f->explanation),
+					 "The guest behind %s sends %s BPDUs: it bridges inside the VM.%s",
+					 p->info.name, hr->protocol,
+					 ignored ? " The kernel's 802.1D STP ignores RSTP/MSTP/PVST+ BPDUs, so a "
+						   "loop through this guest would go unnoticed." : "");
+				snprintf(f->remedy, sizeof(f->remedy),
+					 "Stop STP/bridging in the guest, or set BPDU guard on the port "
+					 "(bridge link set dev %s guard on).", p->info.name);
+			}
+		}
+
+		/* Bridges on one segment should agree on the root's timers (802.1D 17.14). */
+		for (unsigned a = 0; a < p->n_heard; a++) {
+			for (unsigned b = a + 1; b < p->n_heard; b++) {
+				const struct heard_rec *x = &p->heard[a], *y = &p->heard[b];
+				if (!recent(e, x->last) || !recent(e, y->last) ||
+				    strcmp(x->protocol, "pvst") == 0 || strcmp(y->protocol, "pvst") == 0)
+					continue;
+				if (x->max_age == y->max_age && x->hello_time == y->hello_time &&
+				    x->forward_delay == y->forward_delay)
+					continue;
+				struct finding *f = finding_list_add(&e->findings, FINDING_TIMER_MISMATCH,
+								     SEVERITY_WARNING);
+				if (!f)
+					return;
+				char ia[BRIDGE_ID_STRLEN], ib[BRIDGE_ID_STRLEN];
+				format_bridge_id(ia, x->sender_id);
+				format_bridge_id(ib, y->sender_id);
+				snprintf(f->subject, sizeof(f->subject), "%s: %s, %s", p->info.name, ia, ib);
+				finding_add_port(f, p->info.name);
+				finding_add_bridge(f, own_bridge);
+				f->count = x->count + y->count;
+				f->first_seen = fmin(x->first, y->first);
+				f->last_seen = fmax(x->last, y->last);
+				snprintf(f->evidence, sizeof(f->evidence),
+					 "on %s, %s sends max-age %g hello %g forward-delay %g; "
+					 "%s sends %g/%g/%g", p->info.name, ia, x->max_age / 256.0,
+					 x->hello_time / 256.0, x->forward_delay / 256.0, ib,
+					 y->max_age / 256.0, y->hello_time / 256.0, y->forward_delay / 256.0);
+				snprintf(f->explanation, sizeof(f->explanation),
+					 "Bridges on one LAN disagree on the STP timers; every bridge should "
+					 "use the root's, so they do not share a root: two trees meet here.");
+				snprintf(f->remedy, sizeof(f->remedy),
+					 "Find why the bridges have different roots (a merge, a filtered BPDU) "
+					 "and set the same timers on the bridges meant to be roots.");
+			}
+		}
+	}
+}
+
+/* ---- port and bridge snapshots ---- */
+
+static void diagnose_snapshots(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n_ports; i++) {
+		const struct port_rec *p = &e->ports[i];
+		if (!p->present || !port_is_tap(p) || p->info.state != PORT_STATE_BLOCKING)
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_BLOCKED_TAP, SEVERITY_WARNING);
+		if (!f)
+			return;
+		snprintf(f->subject, sizeof(f->subject), "%s", p->info.name);
+		finding_add_port(f, p->info.name);
+		finding_add_bridge(f, p->info.bridge);
+		set_vm(f, vm_of_tap(e, p->info.name));
+		f->count = 1;
+		f->first_seen = f->last_seen = e->now;
+		const struct bpdu_brief *bb = &p->last_bpdu_in;
+		if (bb->valid) {
+			char id[BRIDGE_ID_STRLEN], root[BRIDGE_ID_STRLEN];
+			format_bridge_id(id, bb->sender_id);
+			format_bridge_id(root, bb->root_id);
+			snprintf(f->evidence, sizeof(f->evidence),
+				 "%s is blocking; the last BPDU it heard came from bridge %s port %04x "
+				 "(root %s, cost %u)", p->info.name, id, bb->port_id, root,
+				 bb->root_path_cost);
+		} else {
+			snprintf(f->evidence, sizeof(f->evidence), "%s is in state blocking",
+				 p->info.name);
+		}
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "STP blocks tap %s: the guest's NIC on it passes no traffic. A tap blocks "
+			 "only when it hears a better BPDU, i.e. when something loops back through the VM.",
+			 p->info.name);
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Look for a shared-hub finding on the same VM; otherwise find the guest bridge "
+			 "or second path that makes %s hear BPDUs.", p->info.name);
+	}
+
+	/* Ports of one bridge with different MTUs: larger frames die silently. */
+	for (unsigned bi = 0; bi < e->n_bridges; bi++) {
+		const struct bridge_rec *br = &e->bridges[bi];
+		int lo = 0, hi = 0;
+		const char *lo_port = NULL, *hi_port = NULL;
+		for (unsigned i = 0; i < e->n_ports; i++) {
+			const struct port_rec *p = &e->ports[i];
+			if (!p->present || p->info.mtu <= 0 || strcmp(p->info.bridge, br->info.name) != 0)
+				continue;
+			if (!lo_port || p->info.mtu < lo) {
+				lo = p->info.mtu;
+				lo_port = p->info.name;
+			}
+			if (!hi_port || p->info.mtu > hi) {
+				hi = p->info.mtu;
+				hi_port = p->info.name;
+			}
+		}
+		if (!lo_port || lo == hi)
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_MTU_MISMATCH, SEVERITY_WARNING);
+		if (!f)
+			return;
+		snprintf(f->subject, sizeof(f->subject), "%s", br->info.name);
+		finding_add_bridge(f, br->info.name);
+		finding_add_port(f, lo_port);
+		finding_add_port(f, hi_port);
+		f->count = 1;
+		f->first_seen = f->last_seen = e->now;
+		snprintf(f->evidence, sizeof(f->evidence), "%s has MTU %d, %s has MTU %d",
+			 lo_port, lo, hi_port, hi);
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Ports of bridge %s have different MTUs: frames larger than %d bytes that "
+			 "must leave through %s are dropped without a word.", br->info.name, lo, lo_port);
+		snprintf(f->remedy, sizeof(f->remedy), "Set one MTU on every port of %s "
+			 "(ip link set dev PORT mtu %d).", br->info.name, hi);
+	}
+
+	for (unsigned bi = 0; bi < e->n_bridges; bi++) {
+		const struct bridge_rec *br = &e->bridges[bi];
+		if (!br->from_snapshot || !br->info.root_port[0])
+			continue;
+		int pi = engine_port_index(e, br->info.root_port, false);
+		if (pi < 0 || !port_is_tap(&e->ports[pi]))
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_BRIDGE_MERGE, SEVERITY_CRITICAL);
+		if (!f)
+			return;
+		snprintf(f->subject, sizeof(f->subject), "%s root port %s", br->info.name,
+			 br->info.root_port);
+		finding_add_bridge(f, br->info.name);
+		finding_add_port(f, br->info.root_port);
+		set_vm(f, vm_of_tap(e, br->info.root_port));
+		f->count = 1;
+		f->first_seen = f->last_seen = e->now;
+		char root[BRIDGE_ID_STRLEN];
+		format_bridge_id(root, br->info.root_id);
+		snprintf(f->evidence, sizeof(f->evidence), "the root port of %s is tap %s (root %s, cost %u)",
+			 br->info.name, br->info.root_port, root, br->info.root_path_cost);
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Bridge %s reaches its root through a VM NIC (%s): the VM joins two networks "
+			 "that should be separate, silently merging them.", br->info.name,
+			 br->info.root_port);
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Give the VM one QEMU backend per NIC (see shared-hub) or stop the guest bridging.");
+	}
+}
+
+/* ---- senders: root changes, timers; ports: topology-change storms ---- */
+
+static unsigned count_since(const double *times, unsigned n_total, unsigned cap, double since)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < cap && i < n_total; i++)
+		if (times[i] >= since)
+			n++;
+	return n;
+}
+
+static void diagnose_senders(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n_senders; i++) {
+		const struct sender_rec *s = &e->senders[i];
+		char id[BRIDGE_ID_STRLEN];
+		format_bridge_id(id, s->bridge_id);
+		if (s->root_changes && recent(e, s->last)) {
+			unsigned n = count_since(s->root_change_times, s->root_changes, ROOT_HISTORY,
+						 e->now - e->cfg.root_change_window);
+			unsigned last = (s->root_next + ROOT_HISTORY - 1) % ROOT_HISTORY;
+			bool storm = n >= e->cfg.root_change_count;
+			struct finding *f = finding_list_add(&e->findings, FINDING_ROOT_CHANGE,
+							     storm ? SEVERITY_WARNING : SEVERITY_INFO);
+			if (!f)
+				return;
+			snprintf(f->subject, sizeof(f->subject), "%s port %04x", id, s->port_id);
+			f->count = s->root_changes;
+			f->first_seen = s->first;
+			f->last_seen = s->root_change_times[last];
+			char from[BRIDGE_ID_STRLEN], to[BRIDGE_ID_STRLEN];
+			format_bridge_id(from, s->root_from[last]);
+			format_bridge_id(to, s->root_to[last]);
+			snprintf(f->evidence, sizeof(f->evidence),
+				 "bridge %s port %04x changed its root %u times (%u in the last %g s), "
+				 "last from %s to %s", id, s->port_id, s->root_changes, n,
+				 e->cfg.root_change_window, from, to);
+			snprintf(f->explanation, sizeof(f->explanation), storm ?
+				 "The root bridge keeps changing: every change flushes MAC tables and "
+				 "stops forwarding on the ports that change role." :
+				 "The root bridge changed, e.g. a bridge started or a link to the root came up.");
+			snprintf(f->remedy, sizeof(f->remedy),
+				 "Pin the root: give the intended root the lowest bridge priority "
+				 "(ip link set dev BRIDGE type bridge priority 4096).");
+		}
+		if (s->timers_invalid && recent(e, s->timers_invalid_last)) {
+			struct finding *f = finding_list_add(&e->findings, FINDING_TIMER_MISMATCH,
+							     SEVERITY_WARNING);
+			if (!f)
+				return;
+			snprintf(f->subject, sizeof(f->subject), "%s", id);
+			f->count = s->bpdus;
+			f->first_seen = s->first;
+			f->last_seen = s->timers_invalid_last;
+			snprintf(f->evidence, sizeof(f->evidence),
+				 "bridge %s sends max-age %g s, hello-time %g s, forward-delay %g s",
+				 id, s->max_age / 256.0, s->hello_time / 256.0, s->forward_delay / 256.0);
+			snprintf(f->explanation, sizeof(f->explanation),
+				 "These timers break 802.1D 17.14 (2 x (forward-delay - 1) >= max-age >= "
+				 "2 x (hello-time + 1)): ports may forward before loops are detected, or "
+				 "information may age out between hellos.");
+			snprintf(f->remedy, sizeof(f->remedy),
+				 "Set timers that satisfy the relation on the root bridge, e.g. hello 2, "
+				 "max-age 20, forward-delay 15 (the defaults).");
+		}
+	}
+
+	for (unsigned i = 0; i < e->n_ports; i++) {
+		const struct port_rec *p = &e->ports[i];
+		if (!p->tc_total)
+			continue;
+		unsigned n = count_since(p->tc_times, p->tc_total, TC_HISTORY, e->now - e->cfg.tc_window);
+		if (n < e->cfg.tc_storm_count)
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_TC_STORM, SEVERITY_WARNING);
+		if (!f)
+			return;
+		snprintf(f->subject, sizeof(f->subject), "%s", p->info.name);
+		finding_add_port(f, p->info.name);
+		finding_add_bridge(f, p->info.bridge);
+		set_vm(f, vm_of_tap(e, p->info.name));
+		f->count = n;
+		f->first_seen = e->now - e->cfg.tc_window;
+		f->last_seen = p->tc_times[(p->tc_next + TC_HISTORY - 1) % TC_HISTORY];
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%u topology changes heard on %s in the last %g s (%u in all)",
+			 n, p->info.name, e->cfg.tc_window, p->tc_total);
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Topology keeps changing: each change shortens MAC ageing to forward-delay, "
+			 "so bridges flood unicast traffic; a flapping link or a guest sending TCNs is "
+			 "the usual cause.");
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Find the port whose link flaps or the guest that sends TCNs; mark host-facing "
+			 "ports as edge ports or set BPDU guard on taps.");
+	}
+}
+
+static void diagnose_macs(struct engine *e)
+{
+	size_t n = e->mac_buckets * MAC_WAYS;
+	double since = e->now - e->cfg.mac_flap_window;
+	for (size_t i = 0; i < n; i++) {
+		const struct mac_entry *m = &e->macs[i];
+		if (!m->used || m->moves < e->cfg.mac_flap_moves)
+			continue;
+		unsigned recent_moves = count_since(m->move_times, m->moves, FLAP_HISTORY, since);
+		if (recent_moves < e->cfg.mac_flap_moves)
+			continue;
+		struct finding *f = finding_list_add(&e->findings, FINDING_MAC_FLAP, SEVERITY_WARNING);
+		if (!f)
+			return;
+		char mac[MAC_STRLEN];
+		format_mac(mac, m->mac);
+		if (m->vlan == 0xffff)
+			snprintf(f->subject, sizeof(f->subject), "%s", mac);
+		else
+			snprintf(f->subject, sizeof(f->subject), "%s vlan %u", mac, m->vlan);
+		for (unsigned k = 0; k < FLAP_HISTORY && k < m->moves; k++)
+			finding_add_port(f, port_name(e, m->move_ports[k]));
+		for (unsigned k = 0; k < f->n_ports; k++) {
+			int pi = engine_port_index(e, f->ports[k], false);
+			if (pi >= 0)
+				finding_add_bridge(f, bridge_of(e, (unsigned)pi));
+		}
+		f->count = m->moves;
+		f->first_seen = since;
+		f->last_seen = m->last;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%s moved between ports %u times in the last %g s (%u in all)",
+			 mac, recent_moves, e->cfg.mac_flap_window, m->moves);
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "A MAC address keeps moving between ports: frames from it arrive on several "
+			 "ports, the mark of a loop (or of two hosts using one address).");
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Look for shared-hub or port-loop findings on the ports named; otherwise check "
+			 "for duplicate MAC addresses.");
+	}
+}
+
+void diagnose(struct engine *e)
+{
+	finding_list_clear(&e->findings);
+	learn_ids_from_heard(e);
+	diagnose_shared_hub(e);
+	diagnose_bridge_echoes(e);
+	diagnose_heard(e);
+	diagnose_snapshots(e);
+	diagnose_senders(e);
+	diagnose_macs(e);
+	finding_list_sort(&e->findings);
+}

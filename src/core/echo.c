@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * echo.c - remembers every frame of interest for a short window and tells
+ * when the same frame turns up on another port: the signature of a QEMU
+ * hub (or any other device) joining two bridge ports outside the kernel.
+ *
+ * The table is a fixed array of small buckets; an entry lives for
+ * echo_window seconds and a full bucket reuses its oldest entry, so a
+ * flood cannot grow memory, only shorten what is remembered.
+ */
+#include <string.h>
+
+#include "engine_int.h"
+#include "hashtab.h"
+
+#define FINGERPRINT_BYTES 256  /* enough to tell frames apart; bounded cost per frame */
+
+uint64_t echo_fingerprint(const struct packet *pkt)
+{
+	const struct frame *f = pkt->frame;
+	uint64_t h = HASH_SEED;
+	uint16_t type = f->is_8023 ? 0 : f->ethertype;
+	size_t n = cursor_remaining(&f->payload);
+
+	/* Link headers differ between a per-port and a cooked capture of the same
+	 * frame, so the fingerprint covers what a hub leaves unchanged. */
+	h = hash_bytes(h, f->src, 6);
+	h = hash_bytes(h, &type, sizeof(type));
+	h = hash_bytes(h, &n, sizeof(n));
+	h = hash_bytes(h, cursor_peek(&f->payload), n < FINGERPRINT_BYTES ? n : FINGERPRINT_BYTES);
+	return h ? h : 1;
+}
+
+static double packet_time(const struct packet *pkt)
+{
+	return (double)pkt->ts_sec + pkt->ts_nsec / 1e9;
+}
+
+static void add_pair(struct engine *e, unsigned from, unsigned to, enum echo_type type,
+		     const struct packet *pkt, const struct bpdu *b, double delay)
+{
+	double t = packet_time(pkt);
+	uint64_t sender = b ? bpdu_sender_id(b) : 0;
+	uint16_t sport = b ? b->port_id : 0;
+	struct echo_pair *p = NULL;
+
+	for (unsigned i = 0; i < e->n_pairs; i++) {
+		struct echo_pair *q = &e->pairs[i];
+		if (q->from == from && q->to == to && q->type == type && q->bpdu == (b != NULL) &&
+		    q->sender_id == sender && q->sender_port == sport) {
+			p = q;
+			break;
+		}
+	}
+	if (!p) {
+		if (e->n_pairs == MAX_ECHO_PAIRS)
+			return;
+		p = &e->pairs[e->n_pairs++];
+		memset(p, 0, sizeof(*p));
+		p->from = from;
+		p->to = to;
+		p->type = type;
+		p->bpdu = b != NULL;
+		p->sender_id = sender;
+		p->sender_port = sport;
+		p->first = t;
+		p->min_delay = delay;
+		p->max_delay = delay;
+	}
+	memcpy(p->src, pkt->frame->src, 6);
+	p->count++;
+	p->last = t;
+	if (delay < p->min_delay)
+		p->min_delay = delay;
+	if (delay > p->max_delay)
+		p->max_delay = delay;
+	e->stats.echoes++;
+}
+
+static struct echo_entry *slot_for(struct engine *e, uint64_t hash, double t, bool *found)
+{
+	struct echo_entry *bucket = &e->echo[(hash_mix(hash) & (ECHO_BUCKETS - 1)) * ECHO_WAYS];
+	struct echo_entry *victim = &bucket[0];
+
+	*found = false;
+	for (unsigned w = 0; w < ECHO_WAYS; w++) {
+		struct echo_entry *en = &bucket[w];
+		bool live = en->hash && t - en->first <= e->cfg.echo_window && t >= en->first;
+		if (live && en->hash == hash) {
+			*found = true;
+			return en;
+		}
+		if (!live) {
+			victim = en;
+			en->hash = 0;
+		} else if (victim->hash && en->first < victim->first) {
+			victim = en;
+		}
+	}
+	return victim;
+}
+
+enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *pkt,
+			  const struct bpdu *b, uint64_t hash)
+{
+	double t = packet_time(pkt);
+	enum frame_direction dir = pkt->direction;
+	bool found;
+	struct echo_entry *en = slot_for(e, hash, t, &found);
+
+	if (!found) {
+		memset(en, 0, sizeof(*en));
+		en->hash = hash;
+		en->first = t;
+		en->bpdu = b != NULL;
+		en->n_copies = 1;
+		en->copies[0].port = (uint16_t)port;
+		en->copies[0].dir = (uint8_t)dir;
+		return COPY_FIRST;
+	}
+
+	for (unsigned i = 0; i < en->n_copies; i++)
+		if (en->copies[i].port == port)
+			return COPY_OTHER;   /* the same frame again on the same port */
+
+	/* Which earlier copy explains this one? */
+	int sent = -1, arrived_tap = -1, any = -1;
+	for (unsigned i = 0; i < en->n_copies; i++) {
+		const struct echo_copy *c = &en->copies[i];
+		if (c->dir == FRAME_DIR_OUT && sent < 0)
+			sent = (int)i;
+		if (c->dir == FRAME_DIR_IN && arrived_tap < 0 && port_is_tap(&e->ports[c->port]))
+			arrived_tap = (int)i;
+		if (any < 0)
+			any = (int)i;
+	}
+
+	enum copy_kind kind = COPY_OTHER;
+	double delay = t - en->first;
+	if (dir == FRAME_DIR_OUT) {
+		/* Sending a frame that arrived elsewhere is forwarding: normal. */
+		kind = COPY_OTHER;
+	} else if (sent >= 0) {
+		add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b, delay);
+		kind = COPY_ECHO;
+	} else if (dir == FRAME_DIR_IN && arrived_tap >= 0 && port_is_tap(&e->ports[port])) {
+		add_pair(e, en->copies[arrived_tap].port, port, ECHO_DUPLICATE, pkt, b, delay);
+		kind = COPY_ECHO;
+	} else if (b) {
+		/*
+		 * A BPDU on a second port with no direction to go by: bridges do
+		 * not forward BPDUs, so the first copy is where it was sent.
+		 */
+		unsigned from = en->copies[any].port;
+		enum echo_type type = en->copies[any].dir == FRAME_DIR_IN && dir == FRAME_DIR_IN ?
+			ECHO_DUPLICATE : ECHO_BOUNCE;
+		add_pair(e, from, port, type, pkt, b, delay);
+		if (type == ECHO_BOUNCE && en->copies[any].dir == FRAME_DIR_UNKNOWN)
+			engine_learn_bridge_id(e, &e->ports[from], bpdu_sender_id(b));
+		kind = COPY_ECHO;
+	}
+
+	if (en->n_copies < ECHO_COPIES) {
+		en->copies[en->n_copies].port = (uint16_t)port;
+		en->copies[en->n_copies].dir = (uint8_t)dir;
+		en->n_copies++;
+	}
+	return kind;
+}
+
+void echo_init(struct engine *e)
+{
+	memset(e->echo, 0, ECHO_BUCKETS * ECHO_WAYS * sizeof(*e->echo));
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mactable.c - where each source MAC last arrived, and how often it moved.
+ * A fixed number of buckets of MAC_WAYS entries each; a full bucket drops
+ * its least recently seen MAC, so a flood of random source addresses costs
+ * a fixed amount of memory and evicts only the quiet entries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "hashtab.h"
+
+bool mactable_init(struct engine *e)
+{
+	size_t want = e->cfg.mac_table_size ? e->cfg.mac_table_size : 1;
+	if (want > (1u << 24))
+		want = 1u << 24;
+	e->mac_buckets = round_pow2((want + MAC_WAYS - 1) / MAC_WAYS);
+	e->macs = calloc(e->mac_buckets * MAC_WAYS, sizeof(*e->macs));
+	return e->macs != NULL;
+}
+
+void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
+		      unsigned port, double now)
+{
+	uint16_t v = vlan < 0 ? 0xffff : (uint16_t)vlan;
+	uint64_t h = hash_mix(hash_bytes(hash_bytes(HASH_SEED, mac, 6), &v, sizeof(v)));
+	struct mac_entry *bucket = &e->macs[(h & (e->mac_buckets - 1)) * MAC_WAYS];
+	struct mac_entry *m = NULL, *victim = &bucket[0];
+
+	for (unsigned w = 0; w < MAC_WAYS; w++) {
+		struct mac_entry *en = &bucket[w];
+		if (en->used && en->vlan == v && memcmp(en->mac, mac, 6) == 0) {
+			m = en;
+			break;
+		}
+		if (!en->used)
+			victim = en;
+		else if (victim->used && en->last < victim->last)
+			victim = en;
+	}
+	if (!m) {
+		if (victim->used)
+			e->stats.macs_evicted++;
+		else
+			e->stats.macs_tracked++;
+		m = victim;
+		memset(m, 0, sizeof(*m));
+		memcpy(m->mac, mac, 6);
+		m->vlan = v;
+		m->used = true;
+		m->port = (uint16_t)port;
+		m->last = now;
+		return;
+	}
+	if (m->port != port) {
+		m->move_times[m->move_next] = now;
+		m->move_ports[m->move_next] = (uint16_t)port;
+		m->move_next = (m->move_next + 1) % FLAP_HISTORY;
+		m->moves++;
+		m->port = (uint16_t)port;
+	}
+	m->last = now;
+}
