@@ -36,6 +36,15 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
+# `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
 CORE_SRC  := $(sort $(wildcard src/core/*.c))
 EDGE_SRC  := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -44,7 +53,7 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
 EDGE_OBJ  := $(EDGE_SRC:%.c=$(B)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check check-unit check-golden check-cli check-asan demo deps \
+.PHONY: all check check-unit check-golden check-cli check-asan demo deps bench \
         golden-update install uninstall clean
 
 all: $(B)/stpwatch stpwatch
@@ -53,26 +62,32 @@ stpwatch: $(B)/stpwatch
 	@if [ "$(B)" = build ]; then ln -sf $(B)/stpwatch stpwatch; fi
 
 $(B)/libstpcore.a: $(CORE_OBJ)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/libstpedge.a: $(EDGE_OBJ)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/stpwatch: $(B)/src/main.o $(B)/libstpedge.a $(B)/libstpcore.a
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS) -lm
+	$(say) LINK $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS) -lm
 
 # The core must stay pure: it is compiled without any library's include path.
 $(B)/src/core/%.o: src/core/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(B)/libstpedge.a $(B)/libstpcore.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $(filter %.c %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	$(say) TEST $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $(filter %.c %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 -include $(CORE_OBJ:.o=.d) $(EDGE_OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
 
@@ -115,3 +130,11 @@ uninstall:
 
 clean:
 	rm -rf build build-asan stpwatch
+
+# Benchmarks: ratios measured side by side in one run (see tests/bench/run.sh).
+$(B)/bench_engine: tests/bench/bench_engine.c $(B)/libstpcore.a
+	$(say) LINK $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $^ -lm
+
+bench: deps $(B)/stpwatch $(B)/bench_engine
+	@tests/bench/run.sh $(B)

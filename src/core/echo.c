@@ -36,8 +36,8 @@ static double packet_time(const struct packet *pkt)
 	return (double)pkt->ts_sec + pkt->ts_nsec / 1e9;
 }
 
-static void add_pair(struct engine *e, unsigned from, unsigned to, enum echo_type type,
-		     const struct packet *pkt, const struct bpdu *b, double delay)
+void echo_add_pair(struct engine *e, unsigned from, unsigned to, enum echo_type type,
+		   const struct packet *pkt, const struct bpdu *b, double delay)
 {
 	double t = packet_time(pkt);
 	uint64_t sender = b ? bpdu_sender_id(b) : 0;
@@ -141,10 +141,10 @@ enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *
 		/* Sending a frame that arrived elsewhere is forwarding: normal. */
 		kind = COPY_OTHER;
 	} else if (sent >= 0) {
-		add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b, delay);
+		echo_add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b, delay);
 		kind = COPY_ECHO;
 	} else if (dir == FRAME_DIR_IN && arrived_tap >= 0 && port_is_tap(&e->ports[port])) {
-		add_pair(e, en->copies[arrived_tap].port, port, ECHO_DUPLICATE, pkt, b, delay);
+		echo_add_pair(e, en->copies[arrived_tap].port, port, ECHO_DUPLICATE, pkt, b, delay);
 		kind = COPY_ECHO;
 	} else if (b) {
 		/*
@@ -154,7 +154,7 @@ enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *
 		unsigned from = en->copies[any].port;
 		enum echo_type type = en->copies[any].dir == FRAME_DIR_IN && dir == FRAME_DIR_IN ?
 			ECHO_DUPLICATE : ECHO_BOUNCE;
-		add_pair(e, from, port, type, pkt, b, delay);
+		echo_add_pair(e, from, port, type, pkt, b, delay);
 		if (type == ECHO_BOUNCE && en->copies[any].dir == FRAME_DIR_UNKNOWN)
 			engine_learn_bridge_id(e, &e->ports[from], bpdu_sender_id(b));
 		kind = COPY_ECHO;

@@ -404,6 +404,29 @@ void engine_learn_bridge_id(struct engine *e, const struct port_rec *p, uint64_t
 	}
 }
 
+/*
+ * A BPDU arriving from one of our own bridges names the port it was sent
+ * from (802.1D-2004 9.2.7: the port identifier's low 12 bits are the port
+ * number), so a capture that sees only incoming frames - the cheap way to
+ * watch a live host - still tells which two ports are joined.
+ */
+static void note_local_bounce(struct engine *e, unsigned to, const struct packet *pkt,
+			      const struct bpdu *b)
+{
+	const char *bridge = engine_bridge_name_of_id(e, bpdu_sender_id(b));
+	if (!bridge)
+		return;
+	for (unsigned i = 0; i < e->n_ports; i++) {
+		const struct port_rec *p = &e->ports[i];
+		if (i != to && p->present && p->info.port_id &&
+		    (p->info.port_id & 0x0fff) == (b->port_id & 0x0fff) &&
+		    strcmp(p->info.bridge, bridge) == 0) {
+			echo_add_pair(e, i, to, ECHO_BOUNCE, pkt, b, 0.0);
+			return;
+		}
+	}
+}
+
 void engine_frame(struct engine *e, const struct packet *pkt, const struct bpdu *b)
 {
 	double t = (double)pkt->ts_sec + pkt->ts_nsec / 1e9;
@@ -451,6 +474,8 @@ void engine_frame(struct engine *e, const struct packet *pkt, const struct bpdu 
 		}
 		if (pkt->direction != FRAME_DIR_OUT)
 			brief_from(&p->last_bpdu_in, pkt, b);
+		if (pkt->direction == FRAME_DIR_IN && copy == COPY_FIRST)
+			note_local_bounce(e, (unsigned)pi, pkt, b);
 	} else if (pkt->direction == FRAME_DIR_IN && pkt->frame->status == FRAME_OK) {
 		mactable_arrival(e, pkt->frame->src, pkt->frame->vlan, (unsigned)pi, t);
 	}

@@ -177,6 +177,8 @@ enum copy_kind {
 enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *pkt,
 			  const struct bpdu *b, uint64_t hash);
 uint64_t echo_fingerprint(const struct packet *pkt);
+void echo_add_pair(struct engine *e, unsigned from, unsigned to, enum echo_type type,
+		   const struct packet *pkt, const struct bpdu *b, double delay);
 
 /* mactable.c */
 bool mactable_init(struct engine *e);

@@ -111,5 +111,27 @@ else
 	fail "interleaved merge" "$(awk '{print $3}' out | head -4 | tr '\n' ' ')"
 fi
 
+# --check: monitoring-plugin conventions.  UNKNOWN (3) when it could not look.
+expect "check ok"            0 '' 1 -- -r good.pcap --check
+if grep -Eq '^STPWATCH OK - [^|]{1,80} \| critical=0;;;0 warning=0;;;0 ' out; then ok "check line format"; else fail "check line format" "$(cat out)"; fi
+expect "check missing file"  3 '^stpwatch: nope\.pcap: No such file' 1 -- -r nope.pcap --check
+if grep -q '^STPWATCH UNKNOWN - could not read nope.pcap |' out; then ok "check unknown line"; else fail "check unknown line" "$(cat out)"; fi
+expect "check truncated"     3 '^stpwatch: trunc\.pcap: truncated' 1 -- -r trunc.pcap --check
+"$stpwatch" --check --no-such-option >out 2>err
+if [ $? -eq 3 ]; then ok "check usage error is UNKNOWN"; else fail "check usage error is UNKNOWN" "exit $?"; fi
+expect "check and bpdus"     3 'do not go together' - -- -r good.pcap --check --bpdus
+"$stpwatch" -r good.pcap --check -j >out 2>err
+rc=$?
+if [ $rc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open("out")); assert d["summary"]["status"]=="OK" and d["findings"]==[]'; then
+	ok "check -j is a JSON report"
+else
+	fail "check -j is a JSON report" "exit $rc"
+fi
+expect "bad bridge label"    2 "bad -r argument '/tap1=good.pcap'" - -- -r /tap1=good.pcap
+expect "bad ifmap"           2 "bad --ifmap entry 'x=tap1'" - -- -r good.pcap --ifmap x=tap1
+# A path with '=' and a dot before it is a file name, not a label.
+cp good.pcap 'a.b=c.pcap'
+expect "path with equals"    0 '' 14 -- -r 'a.b=c.pcap' --bpdus
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

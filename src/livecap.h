@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * livecap.h - live capture on bridge ports with libpcap.
+ *
+ * One handle per port, incoming frames only, with a kernel-side filter
+ * that passes multicast and broadcast (BPDUs, ARP, neighbour discovery)
+ * and nothing else: ordinary unicast traffic never reaches user space, and
+ * what a bridge sends itself is known from netlink.  Incoming is enough:
+ * a looped BPDU or a guest frame copied by a QEMU hub arrives on the other
+ * port, and the BPDU's bridge and port identifiers name where it left.
+ */
+#ifndef STPWATCH_LIVECAP_H
+#define STPWATCH_LIVECAP_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stpwatch/capfile.h"
+
+#define LIVECAP_FILTER "ether multicast"
+
+struct livecap;
+
+struct livecap_port_stats {
+	char ifname[64];
+	uint64_t received;       /* frames handed to stpwatch */
+	uint64_t dropped;        /* pcap_stats ps_drop: the buffer was full */
+	uint64_t ifdropped;      /* pcap_stats ps_ifdrop */
+};
+
+/* snaplen: bytes kept per frame; buffer_bytes: kernel ring per port. */
+struct livecap *livecap_new(int snaplen, int buffer_bytes);
+void livecap_free(struct livecap *lc);
+
+/* Starts capturing on a port; 0, or -1 with err set. Adding twice is a no-op. */
+int livecap_add(struct livecap *lc, const char *ifname, char *err, size_t errlen);
+void livecap_remove(struct livecap *lc, const char *ifname);
+bool livecap_has(const struct livecap *lc, const char *ifname);
+unsigned livecap_count(const struct livecap *lc);
+
+/* Fills fds (at most max) with the handles' descriptors; returns how many. */
+unsigned livecap_pollfds(struct livecap *lc, struct pollfd *fds, unsigned max);
+
+typedef void (*livecap_frame_fn)(void *ctx, const char *ifname, const struct cap_record *rec);
+/* A port whose capture failed (interface gone); the handle is already closed. */
+typedef void (*livecap_gone_fn)(void *ctx, const char *ifname, const char *why);
+
+/* Reads what is pending on every port, at most `budget` frames per port. */
+unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
+			  livecap_gone_fn gone, void *ctx);
+
+/* Drop counters, per port, refreshed from pcap_stats. Returns the number of ports. */
+unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsigned max);
+
+#endif /* STPWATCH_LIVECAP_H */
