@@ -93,6 +93,7 @@ struct bpdu {
 	unsigned have;             /* BPDU_HAVE_* */
 	bool pvst;                 /* came in a Cisco PVST+ SNAP frame */
 	uint32_t length;           /* octets the frame declares for the BPDU */
+	uint32_t octets;           /* octets the decoded fields cover (no padding) */
 
 	uint16_t protocol_id;
 	uint8_t version;

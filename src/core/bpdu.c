@@ -296,6 +296,7 @@ void bpdu_decode(struct bpdu *b, const struct frame *f)
 		return;
 	}
 
+	b->octets = (uint32_t)c.pos;
 	if (b->pvst && b->status == BPDU_OK)
 		read_pvst_tlv(b, &start);
 }

@@ -270,88 +270,125 @@ static void diagnose_shared_hub(struct engine *e)
 
 /* ---- port-loop and bridge-merge from echoes between known bridges ---- */
 
+/* Echo pairs between two ports, either way round, summed; the best example kept. */
+struct link_echo {
+	unsigned a, b;              /* port indexes, a < b */
+	uint64_t count;
+	double first, last;
+	const struct echo_pair *example;
+};
+
+static void describe_bridge_echo(const struct engine *e, struct finding *f,
+				 const struct link_echo *le, bool same, bool tap)
+{
+	const struct echo_pair *p = le->example;
+	const char *bx = bridge_of(e, p->from), *by = bridge_of(e, p->to);
+	char id[BRIDGE_ID_STRLEN];
+
+	format_bridge_id(id, p->sender_id);
+	if (p->bpdu)
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu frames crossed between %s and %s, e.g. the BPDU of bridge %s port %04x "
+			 "sent on %s came back on %s", (unsigned long long)le->count,
+			 port_name(e, le->a), port_name(e, le->b), id, p->sender_port,
+			 port_name(e, p->from), port_name(e, p->to));
+	else
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu frames crossed between %s and %s, e.g. frames sent on %s came back on %s",
+			 (unsigned long long)le->count, port_name(e, le->a), port_name(e, le->b),
+			 port_name(e, p->from), port_name(e, p->to));
+	if (same) {
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Bridge %s hears its own frames: ports %s and %s are joined outside the "
+			 "kernel%s, so STP must keep one of them blocked.", bx,
+			 port_name(e, le->a), port_name(e, le->b),
+			 tap ? " (inside a VM)" : " (one LAN segment)");
+		snprintf(f->remedy, sizeof(f->remedy), "%s", tap ?
+			 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
+			 "Bond the two links or remove one of them from the bridge.");
+	} else {
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Bridges %s and %s are joined outside the kernel through %s and %s: %s",
+			 bx, by, port_name(e, p->from), port_name(e, p->to),
+			 tap ? "a VM connects the two networks, which STP must then cut." :
+			       "both reach the same LAN, a second path between the bridges.");
+		snprintf(f->remedy, sizeof(f->remedy), "%s", tap ?
+			 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
+			 "If the networks should be separate, separate the uplinks (VLANs or switches).");
+	}
+}
+
 static void diagnose_bridge_echoes(struct engine *e)
 {
+	struct link_echo links[MAX_ECHO_PAIRS];
+	unsigned n_links = 0;
+
 	for (unsigned i = 0; i < e->n_pairs; i++) {
 		const struct echo_pair *p = &e->pairs[i];
-		const char *bx = bridge_of(e, p->from), *by = bridge_of(e, p->to);
-		if (!bx[0] || !by[0] || p->count < e->cfg.echo_min || !recent(e, p->last))
+		if (!bridge_of(e, p->from)[0] || !bridge_of(e, p->to)[0] || !recent(e, p->last))
 			continue;
 		/* Two uplinks hearing one outside frame is a shared LAN, not our loop. */
 		if (p->type == ECHO_DUPLICATE && !port_is_tap(&e->ports[p->from]))
 			continue;
-		bool tap = port_is_tap(&e->ports[p->from]) || port_is_tap(&e->ports[p->to]);
-		bool same = strcmp(bx, by) == 0;
-		enum finding_kind kind = same ? FINDING_PORT_LOOP : FINDING_BRIDGE_MERGE;
-		char subject[160];
-		if (same)
-			snprintf(subject, sizeof(subject), "%s: %s, %s", bx,
-				 port_name(e, p->from < p->to ? p->from : p->to),
-				 port_name(e, p->from < p->to ? p->to : p->from));
-		else
-			snprintf(subject, sizeof(subject), "%s, %s", strcmp(bx, by) < 0 ? bx : by,
-				 strcmp(bx, by) < 0 ? by : bx);
-
-		struct finding *f = NULL;
-		for (unsigned k = 0; k < e->findings.n; k++)
-			if (e->findings.items[k].kind == kind &&
-			    strcmp(e->findings.items[k].subject, subject) == 0)
-				f = &e->findings.items[k];
-		enum severity sev = tap ? SEVERITY_CRITICAL : same ? SEVERITY_WARNING : SEVERITY_INFO;
-		if (!f) {
-			f = finding_list_add(&e->findings, kind, sev);
-			if (!f)
-				return;
-			snprintf(f->subject, sizeof(f->subject), "%s", subject);
-			f->first_seen = p->first;
-		} else if (sev > f->severity) {
-			f->severity = sev;
+		unsigned a = p->from < p->to ? p->from : p->to, b = p->from < p->to ? p->to : p->from;
+		struct link_echo *le = NULL;
+		for (unsigned k = 0; k < n_links; k++)
+			if (links[k].a == a && links[k].b == b)
+				le = &links[k];
+		if (!le) {
+			le = &links[n_links++];
+			memset(le, 0, sizeof(*le));
+			le->a = a;
+			le->b = b;
+			le->first = p->first;
 		}
-		finding_add_bridge(f, bx);
-		finding_add_bridge(f, by);
-		finding_add_port(f, port_name(e, p->from));
-		finding_add_port(f, port_name(e, p->to));
-		f->count += p->count;
-		if (p->first < f->first_seen)
-			f->first_seen = p->first;
-		if (p->last > f->last_seen)
-			f->last_seen = p->last;
-		const struct vm_rec *vm = vm_of_tap(e, port_name(e, p->from));
-		if (!vm)
-			vm = vm_of_tap(e, port_name(e, p->to));
-		set_vm(f, vm);
-
-		char id[BRIDGE_ID_STRLEN];
-		format_bridge_id(id, p->sender_id);
-		if (p->bpdu)
-			snprintf(f->evidence, sizeof(f->evidence),
-				 "%llu BPDUs of bridge %s port %04x sent on %s came back on %s",
-				 (unsigned long long)f->count, id, p->sender_port,
-				 port_name(e, p->from), port_name(e, p->to));
-		else
-			snprintf(f->evidence, sizeof(f->evidence),
-				 "%llu frames sent on %s came back on %s",
-				 (unsigned long long)f->count, port_name(e, p->from), port_name(e, p->to));
-		if (same) {
-			snprintf(f->explanation, sizeof(f->explanation),
-				 "Bridge %s hears its own BPDUs: ports %s and %s are joined outside the "
-				 "kernel%s, so STP must keep one of them blocked.",
-				 bx, port_name(e, p->from), port_name(e, p->to),
-				 tap ? " (inside a VM)" : " (one LAN segment)");
-			snprintf(f->remedy, sizeof(f->remedy), tap ?
-				 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
-				 "Bond the two links or remove one of them from the bridge.");
-		} else {
-			snprintf(f->explanation, sizeof(f->explanation),
-				 "Bridges %s and %s are joined outside the kernel through %s and %s: "
-				 "%s", bx, by, port_name(e, p->from), port_name(e, p->to),
-				 tap ? "a VM connects the two networks, which STP must then cut." :
-				       "both uplinks reach the same LAN, a second path between them.");
-			snprintf(f->remedy, sizeof(f->remedy), tap ?
-				 "Give the VM one QEMU backend per NIC (see the shared-hub finding) and restart it." :
-				 "If the networks should be separate, separate the uplinks (VLANs or switches).");
-		}
+		le->count += p->count;
+		le->first = fmin(le->first, p->first);
+		le->last = fmax(le->last, p->last);
+		if (!le->example || (p->bpdu && !le->example->bpdu) ||
+		    (p->bpdu == le->example->bpdu && p->count > le->example->count))
+			le->example = p;
 	}
+
+	for (unsigned k = 0; k < n_links; k++) {
+		const struct link_echo *le = &links[k];
+		if (le->count < e->cfg.echo_min)
+			continue;
+		const char *ba = bridge_of(e, le->a), *bb = bridge_of(e, le->b);
+		bool tap = port_is_tap(&e->ports[le->a]) || port_is_tap(&e->ports[le->b]);
+		bool same = strcmp(ba, bb) == 0;
+		struct finding *f = finding_list_add(&e->findings,
+			same ? FINDING_PORT_LOOP : FINDING_BRIDGE_MERGE,
+			tap ? SEVERITY_CRITICAL : same ? SEVERITY_WARNING : SEVERITY_INFO);
+		if (!f)
+			return;
+		if (same)
+			snprintf(f->subject, sizeof(f->subject), "%s: %s, %s", ba,
+				 port_name(e, le->a), port_name(e, le->b));
+		else
+			snprintf(f->subject, sizeof(f->subject), "%s/%s, %s/%s", ba,
+				 port_name(e, le->a), bb, port_name(e, le->b));
+		finding_add_bridge(f, ba);
+		finding_add_bridge(f, bb);
+		finding_add_port(f, port_name(e, le->a));
+		finding_add_port(f, port_name(e, le->b));
+		f->count = le->count;
+		f->first_seen = le->first;
+		f->last_seen = le->last;
+		const struct vm_rec *vm = vm_of_tap(e, port_name(e, le->a));
+		set_vm(f, vm ? vm : vm_of_tap(e, port_name(e, le->b)));
+		describe_bridge_echo(e, f, le, same, tap);
+	}
+}
+
+/* Whether an echo already explains BPDUs of this sender arriving on this port. */
+static bool echo_explains(const struct engine *e, unsigned port, uint64_t sender_id)
+{
+	for (unsigned i = 0; i < e->n_pairs; i++)
+		if (e->pairs[i].to == port && e->pairs[i].bpdu &&
+		    e->pairs[i].sender_id == sender_id)
+			return true;
+	return false;
 }
 
 /* ---- what each port heard: own BPDUs, other local bridges, guests ---- */
@@ -409,6 +446,8 @@ static void diagnose_heard(struct engine *e)
 			char id[BRIDGE_ID_STRLEN];
 			format_bridge_id(id, hr->sender_id);
 
+			if (echo_explains(e, i, hr->sender_id))
+				continue;
 			if (sent_by_us && arrived) {
 				struct finding *f = finding_list_add(&e->findings, FINDING_PORT_LOOP,
 					port_is_tap(p) ? SEVERITY_CRITICAL : SEVERITY_WARNING);
@@ -756,10 +795,12 @@ static void diagnose_macs(struct engine *e)
 			return;
 		char mac[MAC_STRLEN];
 		format_mac(mac, m->mac);
-		if (m->vlan == 0xffff)
-			snprintf(f->subject, sizeof(f->subject), "%s", mac);
-		else
-			snprintf(f->subject, sizeof(f->subject), "%s vlan %u", mac, m->vlan);
+		const char *bridge = bridge_of(e, m->port);
+		snprintf(f->subject, sizeof(f->subject), "%s%s%s", mac, bridge[0] ? " on " : "", bridge);
+		if (m->vlan != 0xffff) {
+			size_t len = strlen(f->subject);
+			snprintf(f->subject + len, sizeof(f->subject) - len, " vlan %u", m->vlan);
+		}
 		for (unsigned k = 0; k < FLAP_HISTORY && k < m->moves; k++)
 			finding_add_port(f, port_name(e, m->move_ports[k]));
 		for (unsigned k = 0; k < f->n_ports; k++) {

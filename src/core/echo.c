@@ -15,19 +15,36 @@
 
 #define FINGERPRINT_BYTES 256  /* enough to tell frames apart; bounded cost per frame */
 
-uint64_t echo_fingerprint(const struct packet *pkt)
+/*
+ * What a hub leaves unchanged, and what capture points agree on.  Link
+ * headers differ between a per-port and a cooked capture of one frame, and
+ * a frame captured on its way out has not been padded to the 60-octet
+ * minimum yet while its copy coming in has: so a BPDU is identified by the
+ * octets its fields cover, and a short frame by its first octets only.
+ */
+#define SHORT_PAYLOAD 46   /* payloads up to this size may carry padding */
+#define SHORT_HASHED  28   /* an ARP packet; an IPv4 header and 8 octets more */
+
+uint64_t echo_fingerprint(const struct packet *pkt, const struct bpdu *b)
 {
 	const struct frame *f = pkt->frame;
 	uint64_t h = HASH_SEED;
 	uint16_t type = f->is_8023 ? 0 : f->ethertype;
 	size_t n = cursor_remaining(&f->payload);
 
-	/* Link headers differ between a per-port and a cooked capture of the same
-	 * frame, so the fingerprint covers what a hub leaves unchanged. */
 	h = hash_bytes(h, f->src, 6);
 	h = hash_bytes(h, &type, sizeof(type));
-	h = hash_bytes(h, &n, sizeof(n));
-	h = hash_bytes(h, cursor_peek(&f->payload), n < FINGERPRINT_BYTES ? n : FINGERPRINT_BYTES);
+	if (b) {
+		if (b->octets && b->octets < n)
+			n = b->octets;
+	} else if (n <= SHORT_PAYLOAD) {
+		n = n < SHORT_HASHED ? n : SHORT_HASHED;
+	} else {
+		h = hash_bytes(h, &n, sizeof(n));
+		if (n > FINGERPRINT_BYTES)
+			n = FINGERPRINT_BYTES;
+	}
+	h = hash_bytes(h, cursor_peek(&f->payload), n);
 	return h ? h : 1;
 }
 

@@ -150,6 +150,17 @@ static struct bridge_rec *bridge_create(struct engine *e, const char *name)
 	return b;
 }
 
+uint16_t engine_bridge_index(const struct engine *e, unsigned port)
+{
+	const char *name = e->ports[port].info.bridge;
+	if (!name[0])
+		return 0;
+	for (unsigned i = 0; i < e->n_bridges && i < 0xfffe; i++)
+		if (strcmp(e->bridges[i].info.name, name) == 0)
+			return (uint16_t)(i + 1);
+	return 0;
+}
+
 bool engine_is_local_bridge_id(const struct engine *e, uint64_t id)
 {
 	return engine_bridge_name_of_id(e, id) != NULL;
@@ -457,7 +468,8 @@ void engine_frame(struct engine *e, const struct packet *pkt, const struct bpdu 
 	 */
 	enum copy_kind copy = COPY_FIRST;
 	if (use_bpdu || (pkt->direction != FRAME_DIR_UNKNOWN && pkt->frame->status == FRAME_OK))
-		copy = echo_frame(e, (unsigned)pi, pkt, use_bpdu ? b : NULL, echo_fingerprint(pkt));
+		copy = echo_frame(e, (unsigned)pi, pkt, use_bpdu ? b : NULL,
+				  echo_fingerprint(pkt, use_bpdu ? b : NULL));
 
 	if (use_bpdu) {
 		p->bpdus++;

@@ -128,6 +128,7 @@ struct echo_entry {
 struct mac_entry {
 	uint8_t mac[6];
 	uint16_t vlan;           /* 0xffff: untagged */
+	uint16_t domain;         /* learning domain: 1 + bridge index, 0 if unknown */
 	bool used;
 	uint16_t port;           /* where it was last seen arriving */
 	double last;
@@ -163,6 +164,8 @@ struct bridge_rec *engine_bridge_by_name(struct engine *e, const char *name);
 bool engine_is_local_bridge_id(const struct engine *e, uint64_t id);
 const char *engine_bridge_name_of_id(const struct engine *e, uint64_t id);
 void engine_learn_bridge_id(struct engine *e, const struct port_rec *p, uint64_t id);
+/* 1 + the index of the port's bridge, or 0 when it is not known. */
+uint16_t engine_bridge_index(const struct engine *e, unsigned port);
 /* The bridge a BPDU speaks for: the CIST bridge id for MST/SPT. */
 uint64_t bpdu_sender_id(const struct bpdu *b);
 
@@ -176,7 +179,7 @@ enum copy_kind {
 };
 enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *pkt,
 			  const struct bpdu *b, uint64_t hash);
-uint64_t echo_fingerprint(const struct packet *pkt);
+uint64_t echo_fingerprint(const struct packet *pkt, const struct bpdu *b);
 void echo_add_pair(struct engine *e, unsigned from, unsigned to, enum echo_type type,
 		   const struct packet *pkt, const struct bpdu *b, double delay);
 

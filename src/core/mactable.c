@@ -24,14 +24,21 @@ bool mactable_init(struct engine *e)
 void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
 		      unsigned port, double now)
 {
+	/*
+	 * Each bridge learns on its own (a MAC on br0 and on br1 is two
+	 * entries, as in the kernel's FDBs); ports of unknown bridges share one.
+	 */
 	uint16_t v = vlan < 0 ? 0xffff : (uint16_t)vlan;
-	uint64_t h = hash_mix(hash_bytes(hash_bytes(HASH_SEED, mac, 6), &v, sizeof(v)));
+	uint16_t domain = engine_bridge_index(e, port);
+	uint64_t h = hash_bytes(hash_bytes(HASH_SEED, mac, 6), &v, sizeof(v));
+	h = hash_mix(hash_bytes(h, &domain, sizeof(domain)));
 	struct mac_entry *bucket = &e->macs[(h & (e->mac_buckets - 1)) * MAC_WAYS];
 	struct mac_entry *m = NULL, *victim = &bucket[0];
 
 	for (unsigned w = 0; w < MAC_WAYS; w++) {
 		struct mac_entry *en = &bucket[w];
-		if (en->used && en->vlan == v && memcmp(en->mac, mac, 6) == 0) {
+		if (en->used && en->vlan == v && en->domain == domain &&
+		    memcmp(en->mac, mac, 6) == 0) {
 			m = en;
 			break;
 		}
@@ -49,6 +56,7 @@ void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
 		memset(m, 0, sizeof(*m));
 		memcpy(m->mac, mac, 6);
 		m->vlan = v;
+		m->domain = domain;
 		m->used = true;
 		m->port = (uint16_t)port;
 		m->last = now;
