@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "offline.h"
+#include "stpwatch/config.h"
 #include "stpwatch/json.h"
 #include "stpwatch/report.h"
 
@@ -30,8 +31,13 @@ struct options {
 	bool bpdus;
 	bool json;
 	bool check;
-	struct engine_config engine;
+	const char *config_file;     /* -f, or NULL for the default */
+	const char *taps;            /* --taps */
+	struct stpwatch_config cfg;
 };
+
+#define DEFAULT_CONFIG "/etc/stpwatch.conf"
+#define MAX_CONFIG_BYTES (1 << 20)
 
 static const char *progname = "stpwatch";
 
@@ -51,6 +57,7 @@ static void usage(FILE *to)
 		"                       names for the interface indexes of 'tcpdump -i any'\n"
 		"                       captures (Linux cooked v2)\n"
 		"      --taps GLOBS     which port names are VM taps (default \"tap*,vnet*\")\n"
+		"  -f, --config FILE    settings file (default " DEFAULT_CONFIG ", if present)\n"
 		"      --check          print one monitoring-plugin line and exit 0 OK,\n"
 		"                       1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
 		"      --bpdus          print one line per BPDU instead of the report\n"
@@ -144,6 +151,33 @@ static int add_ifmap(struct options *o, const char *arg)
 	return rc;
 }
 
+/*
+ * The settings file: -f names one that must exist; the default is read
+ * when it is there.  Returns false after saying what is wrong.
+ */
+static bool load_config(struct options *o)
+{
+	const char *path = o->config_file ? o->config_file : DEFAULT_CONFIG;
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		if (!o->config_file && errno == ENOENT)
+			return true;
+		fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(errno));
+		return false;
+	}
+	char *text = malloc(MAX_CONFIG_BYTES + 1);
+	size_t n = text ? fread(text, 1, MAX_CONFIG_BYTES + 1, fp) : 0;
+	bool ok = text && !ferror(fp) && n <= MAX_CONFIG_BYTES;
+	fclose(fp);
+	char err[300] = "cannot read it";
+	if (ok)
+		ok = config_parse(&o->cfg, text, n, err, sizeof(err));
+	free(text);
+	if (!ok)
+		fprintf(stderr, "%s: %s:%s\n", progname, path, err);
+	return ok;
+}
+
 static void flush_out(struct sbuf *out)
 {
 	if (out->len) {
@@ -216,7 +250,7 @@ static int run_offline(struct options *o)
 
 	sbuf_init(&out);
 	if (!o->bpdus) {
-		engine = engine_new(&o->engine);
+		engine = engine_new(&o->cfg.engine);
 		if (!engine) {
 			fprintf(stderr, "%s: out of memory\n", progname);
 			return o->check ? CHECK_UNKNOWN : EXIT_FAILURE;
@@ -279,12 +313,14 @@ int main(int argc, char **argv)
 {
 	static struct options opts;
 	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS };
+	char err[300];
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "bpdus", no_argument, NULL, OPT_BPDUS },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "ifmap", required_argument, NULL, OPT_IFMAP },
 		{ "taps", required_argument, NULL, OPT_TAPS },
+		{ "config", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -293,14 +329,14 @@ int main(int argc, char **argv)
 	int ch;
 	bool bad = false;
 
-	engine_config_defaults(&opts.engine);
+	config_defaults(&opts.cfg);
 	/* A usage error is UNKNOWN for a monitoring check: look for --check first. */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--check") == 0)
 			opts.check = true;
 	int usage_exit = opts.check ? CHECK_UNKNOWN : EXIT_USAGE;
 
-	while ((ch = getopt_long(argc, argv, "r:jVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:f:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			bad |= add_input(&opts, optarg) < 0;
@@ -315,7 +351,10 @@ int main(int argc, char **argv)
 			bad |= add_ifmap(&opts, optarg) < 0;
 			break;
 		case OPT_TAPS:
-			opts.engine.tap_patterns = optarg;
+			opts.taps = optarg;
+			break;
+		case 'f':
+			opts.config_file = optarg;
 			break;
 		case 'j':
 			opts.json = true;
@@ -332,8 +371,13 @@ int main(int argc, char **argv)
 			return usage_exit;
 		}
 	}
-	if (bad)
+	if (bad || !load_config(&opts))
 		return usage_exit;
+	/* Command-line options win over the file. */
+	if (opts.taps && !config_set(&opts.cfg, "taps", opts.taps, err, sizeof(err))) {
+		fprintf(stderr, "%s: --taps: %s\n", progname, err);
+		return usage_exit;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s' (see '%s --help')\n",
 			progname, argv[optind], progname);

@@ -104,6 +104,8 @@ struct engine_config {
 	double evidence_hold;           /* s a finding stays after its last evidence (live) */
 	unsigned mac_table_size;        /* bound on tracked MACs (ageing beyond it) */
 	const char *tap_patterns;       /* comma-separated globs for tap names */
+	const char *ignore_ports;       /* globs: findings naming such a port are dropped */
+	const char *ignore_vms;         /* globs on VM names: e.g. a firewall VM that bridges */
 };
 
 void engine_config_defaults(struct engine_config *cfg);

@@ -823,6 +823,26 @@ static void diagnose_macs(struct engine *e)
 	}
 }
 
+/* A firewall VM that bridges on purpose is no finding: the admin said so. */
+static bool ignored(const struct engine *e, const struct finding *f)
+{
+	if (e->cfg.ignore_ports && *e->cfg.ignore_ports)
+		for (unsigned i = 0; i < f->n_ports; i++)
+			if (engine_name_matches(e->cfg.ignore_ports, f->ports[i]))
+				return true;
+	return e->cfg.ignore_vms && *e->cfg.ignore_vms && f->vm_name[0] &&
+	       engine_name_matches(e->cfg.ignore_vms, f->vm_name);
+}
+
+static void drop_ignored(struct engine *e)
+{
+	unsigned kept = 0;
+	for (unsigned i = 0; i < e->findings.n; i++)
+		if (!ignored(e, &e->findings.items[i]))
+			e->findings.items[kept++] = e->findings.items[i];
+	e->findings.n = kept;
+}
+
 void diagnose(struct engine *e)
 {
 	finding_list_clear(&e->findings);
@@ -833,5 +853,6 @@ void diagnose(struct engine *e)
 	diagnose_snapshots(e);
 	diagnose_senders(e);
 	diagnose_macs(e);
+	drop_ignored(e);
 	finding_list_sort(&e->findings);
 }
