@@ -147,6 +147,25 @@ const struct port_info *engine_port_at(const struct engine *e, unsigned i);
 unsigned engine_bridge_count(const struct engine *e);
 const struct bridge_info *engine_bridge_at(const struct engine *e, unsigned i);
 
+/* What a view shows of a port: its snapshot plus what was heard on it. */
+struct port_view {
+	const struct port_info *info;
+	bool present;
+	uint64_t frames, bpdus, bpdus_in, bpdus_out;
+	double last_bpdu_time;          /* -1 if none */
+	uint64_t last_bpdu_sender;      /* bridge id of the last BPDU heard (0 if none) */
+	uint16_t last_bpdu_port;
+	uint64_t last_bpdu_root;
+	uint32_t last_bpdu_cost;
+	const char *last_bpdu_protocol; /* "stp" ... or NULL */
+	int vm_pid;                     /* 0 if no VM owns it */
+	const char *vm_name;
+};
+bool engine_port_view(const struct engine *e, unsigned i, struct port_view *v);
+unsigned engine_vm_count(const struct engine *e);
+const struct vm_info *engine_vm_at(const struct engine *e, unsigned i);
+double engine_now(const struct engine *e);
+
 /* glob match for tap name patterns ("tap*,vnet*"), exposed for tests. */
 bool engine_name_matches(const char *patterns, const char *name);
 

@@ -533,3 +533,54 @@ const struct bridge_info *engine_bridge_at(const struct engine *e, unsigned i)
 {
 	return i < e->n_bridges ? &e->bridges[i].info : NULL;
 }
+
+bool engine_port_view(const struct engine *e, unsigned i, struct port_view *v)
+{
+	if (i >= e->n_ports)
+		return false;
+	const struct port_rec *p = &e->ports[i];
+	memset(v, 0, sizeof(*v));
+	v->info = &p->info;
+	v->present = p->present;
+	v->frames = p->frames;
+	v->bpdus = p->bpdus;
+	v->bpdus_in = p->bpdus_in;
+	v->bpdus_out = p->bpdus_out;
+	v->last_bpdu_time = -1;
+	const struct bpdu_brief *b = p->last_bpdu_in.valid ? &p->last_bpdu_in : &p->last_bpdu;
+	if (b->valid) {
+		v->last_bpdu_time = b->time;
+		v->last_bpdu_sender = b->sender_id;
+		v->last_bpdu_port = b->port_id;
+		v->last_bpdu_root = b->root_id;
+		v->last_bpdu_cost = b->root_path_cost;
+		v->last_bpdu_protocol = b->protocol;
+	}
+	for (unsigned k = 0; k < e->n_vms; k++) {
+		const struct vm_rec *vm = &e->vms[k];
+		if (!vm->present)
+			continue;
+		for (unsigned n = 0; n < vm->info.n_nics; n++) {
+			if (strcmp(vm->info.nics[n].tap, p->info.name) == 0) {
+				v->vm_pid = vm->info.pid;
+				v->vm_name = vm->info.name;
+			}
+		}
+	}
+	return true;
+}
+
+unsigned engine_vm_count(const struct engine *e)
+{
+	return e->n_vms;
+}
+
+const struct vm_info *engine_vm_at(const struct engine *e, unsigned i)
+{
+	return i < e->n_vms && e->vms[i].present ? &e->vms[i].info : NULL;
+}
+
+double engine_now(const struct engine *e)
+{
+	return e->now;
+}
