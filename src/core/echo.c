@@ -142,9 +142,10 @@ enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *
 
 	/* Which earlier copy explains this one? */
 	int sent = -1, arrived_tap = -1, any = -1;
+	unsigned n_sent = 0;
 	for (unsigned i = 0; i < en->n_copies; i++) {
 		const struct echo_copy *c = &en->copies[i];
-		if (c->dir == FRAME_DIR_OUT && sent < 0)
+		if (c->dir == FRAME_DIR_OUT && n_sent++ == 0)
 			sent = (int)i;
 		if (c->dir == FRAME_DIR_IN && arrived_tap < 0 && port_is_tap(&e->ports[c->port]))
 			arrived_tap = (int)i;
@@ -154,10 +155,23 @@ enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *
 
 	enum copy_kind kind = COPY_OTHER;
 	double delay = t - en->first;
+	/*
+	 * A frame the host sent and that comes back in is a bounce - if the
+	 * host was its source (the first copy went out), or if it went out to
+	 * a guest and came back from a guest.  A frame that entered from a LAN
+	 * and arrives again on another uplink may simply have reached that LAN
+	 * twice (two bridges on one switch): that says nothing about a VM.
+	 */
+	bool host_sent_first = en->copies[0].dir == FRAME_DIR_OUT;
+	bool tap_to_tap = sent >= 0 && port_is_tap(&e->ports[en->copies[sent].port]) &&
+			  port_is_tap(&e->ports[port]);
 	if (dir == FRAME_DIR_OUT) {
 		/* Sending a frame that arrived elsewhere is forwarding: normal. */
 		kind = COPY_OTHER;
-	} else if (sent >= 0) {
+	} else if (sent >= 0 && n_sent > 1 && !b) {
+		/* Flooded out of several ports: which copy came back is unknowable. */
+		kind = COPY_OTHER;
+	} else if (sent >= 0 && (host_sent_first || tap_to_tap || b)) {
 		echo_add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b, delay);
 		kind = COPY_ECHO;
 	} else if (dir == FRAME_DIR_IN && arrived_tap >= 0 && port_is_tap(&e->ports[port])) {

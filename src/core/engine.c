@@ -466,6 +466,13 @@ void engine_frame(struct engine *e, const struct packet *pkt, const struct bpdu 
 	 * when the capture says which way they went, since flooding copies a
 	 * broadcast to every port and only the direction tells it from an echo.
 	 */
+	/*
+	 * A bridge's own device (br0 in a `tcpdump -i any` capture) sees what
+	 * the bridge hands to the host: copies of flooded frames, not a port.
+	 */
+	if (!b && !p->info.bridge[0] && engine_bridge_by_name(e, p->info.name))
+		return;
+
 	enum copy_kind copy = COPY_FIRST;
 	if (use_bpdu || (pkt->direction != FRAME_DIR_UNKNOWN && pkt->frame->status == FRAME_OK))
 		copy = echo_frame(e, (unsigned)pi, pkt, use_bpdu ? b : NULL,
