@@ -37,11 +37,11 @@ struct key {
 static const struct key keys[] = {
 	{ "echo_window", K_SECONDS, EC(echo_window), 0.001, 10 },
 	{ "echo_min", K_COUNT, EC(echo_min), 1, 1000000 },
-	{ "mac_flap_moves", K_COUNT, EC(mac_flap_moves), 1, 1000000 },
+	{ "mac_flap_moves", K_COUNT, EC(mac_flap_moves), 1, 8 },   /* FLAP_HISTORY */
 	{ "mac_flap_window", K_SECONDS, EC(mac_flap_window), 0.1, 86400 },
-	{ "tc_storm_count", K_COUNT, EC(tc_storm_count), 1, 1000000 },
+	{ "tc_storm_count", K_COUNT, EC(tc_storm_count), 1, 64 },  /* TC_HISTORY */
 	{ "tc_window", K_SECONDS, EC(tc_window), 1, 86400 },
-	{ "root_change_count", K_COUNT, EC(root_change_count), 1, 1000000 },
+	{ "root_change_count", K_COUNT, EC(root_change_count), 1, 16 }, /* ROOT_HISTORY */
 	{ "root_change_window", K_SECONDS, EC(root_change_window), 1, 86400 },
 	{ "evidence_hold", K_SECONDS, EC(evidence_hold), 0, 86400 * 30 },
 	{ "mac_table_size", K_COUNT, EC(mac_table_size), 64, 16777216 },

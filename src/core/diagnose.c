@@ -197,7 +197,6 @@ static void diagnose_shared_hub(struct engine *e)
 			g->example = p;
 	}
 
-	bool vm_done[4096] = { false };
 	for (unsigned root = 0; root < e->n_ports; root++) {
 		struct hub_group *g = &groups[root];
 		if (g->echoes == 0 || uf_find(parent, root) != root)
@@ -217,13 +216,11 @@ static void diagnose_shared_hub(struct engine *e)
 		if (vm) {
 			for (unsigned k = 0; k < vm->info.n_nics; k++) {
 				const struct vm_nic *nk = &vm->info.nics[k];
-				for (unsigned j = 0; nk->hub >= 0 && j < vm->info.n_nics; j++)
+				for (unsigned j = 0; nk->hub >= 0 && nk->tap[0] && j < vm->info.n_nics; j++)
 					if (vm->info.nics[j].hub == nk->hub &&
 					    finding_has_port(f, vm->info.nics[j].tap))
 						finding_add_port(f, nk->tap);
 			}
-			if ((unsigned)(vm - e->vms) < 4096)
-				vm_done[vm - e->vms] = true;
 		}
 		f->count = g->echoes;
 		f->first_seen = g->first;
@@ -234,10 +231,11 @@ static void diagnose_shared_hub(struct engine *e)
 
 	free(groups);
 
-	/* VMs whose command line shares a hub between taps, with no echo seen yet. */
-	for (unsigned i = 0; i < e->n_vms && i < 4096; i++) {
+	/* Hubs that a VM's command line shares between taps, with no echo seen yet. */
+	unsigned echo_findings = e->findings.n;
+	for (unsigned i = 0; i < e->n_vms; i++) {
 		const struct vm_rec *v = &e->vms[i];
-		if (!v->present || vm_done[i])
+		if (!v->present)
 			continue;
 		for (unsigned a = 0; a < v->info.n_nics; a++) {
 			int hub = v->info.nics[a].hub;
@@ -252,6 +250,13 @@ static void diagnose_shared_hub(struct engine *e)
 				if (v->info.nics[b].hub == hub)
 					first_of_hub = false;
 			if (on_hub < 2 || !first_of_hub)
+				continue;
+			bool proven = false;
+			for (unsigned k = 0; k < echo_findings && !proven; k++)
+				if (e->findings.items[k].kind == FINDING_SHARED_HUB &&
+				    finding_has_port(&e->findings.items[k], v->info.nics[a].tap))
+					proven = true;
+			if (proven)
 				continue;
 			struct finding *f = finding_list_add(&e->findings, FINDING_SHARED_HUB,
 							     SEVERITY_WARNING);
@@ -393,39 +398,6 @@ static bool echo_explains(const struct engine *e, unsigned port, uint64_t sender
 
 /* ---- what each port heard: own BPDUs, other local bridges, guests ---- */
 
-/*
- * Offline, a bridge known only by the names of its ports learns its id
- * here: the sender heard on two of its ports under two port ids is itself
- * (a neighbour sends on one segment only).
- */
-static void learn_ids_from_heard(struct engine *e)
-{
-	for (unsigned bi = 0; bi < e->n_bridges; bi++) {
-		struct bridge_rec *br = &e->bridges[bi];
-		if (br->info.bridge_id)
-			continue;
-		for (unsigned i = 0; i < e->n_ports && !br->info.bridge_id; i++) {
-			const struct port_rec *p = &e->ports[i];
-			if (strcmp(p->info.bridge, br->info.name) != 0)
-				continue;
-			for (unsigned h = 0; h < p->n_heard && !br->info.bridge_id; h++) {
-				for (unsigned j = i + 1; j < e->n_ports; j++) {
-					const struct port_rec *q = &e->ports[j];
-					if (strcmp(q->info.bridge, br->info.name) != 0)
-						continue;
-					for (unsigned k = 0; k < q->n_heard; k++) {
-						if (q->heard[k].sender_id == p->heard[h].sender_id &&
-						    q->heard[k].port_id != p->heard[h].port_id) {
-							br->info.bridge_id = p->heard[h].sender_id;
-							br->id_learned = true;
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
 static void diagnose_heard(struct engine *e)
 {
 	for (unsigned i = 0; i < e->n_ports; i++) {
@@ -448,7 +420,7 @@ static void diagnose_heard(struct engine *e)
 
 			if (echo_explains(e, i, hr->sender_id))
 				continue;
-			if (sent_by_us && arrived) {
+			if (sent_by_us && arrived && hr->count >= e->cfg.echo_min) {
 				struct finding *f = finding_list_add(&e->findings, FINDING_PORT_LOOP,
 					port_is_tap(p) ? SEVERITY_CRITICAL : SEVERITY_WARNING);
 				if (!f)
@@ -684,42 +656,30 @@ static void diagnose_snapshots(struct engine *e)
 
 /* ---- senders: root changes, timers; ports: topology-change storms ---- */
 
-static unsigned count_since(const double *times, unsigned n_total, unsigned cap, double since)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < cap && i < n_total; i++)
-		if (times[i] >= since)
-			n++;
-	return n;
-}
-
 static void diagnose_senders(struct engine *e)
 {
 	for (unsigned i = 0; i < e->n_senders; i++) {
 		const struct sender_rec *s = &e->senders[i];
 		char id[BRIDGE_ID_STRLEN];
 		format_bridge_id(id, s->bridge_id);
-		if (s->root_changes && recent(e, s->last)) {
-			unsigned n = count_since(s->root_change_times, s->root_changes, ROOT_HISTORY,
-						 e->now - e->cfg.root_change_window);
-			unsigned last = (s->root_next + ROOT_HISTORY - 1) % ROOT_HISTORY;
-			bool storm = n >= e->cfg.root_change_count;
+		if (s->root.total && recent(e, s->last_root_change)) {
+			bool storm = s->root.storm && recent(e, s->root.storm_last);
 			struct finding *f = finding_list_add(&e->findings, FINDING_ROOT_CHANGE,
 							     storm ? SEVERITY_WARNING : SEVERITY_INFO);
 			if (!f)
 				return;
 			snprintf(f->subject, sizeof(f->subject), "%s port %04x", id, s->port_id);
-			f->count = s->root_changes;
-			f->first_seen = s->first;
-			f->last_seen = s->root_change_times[last];
+			f->count = s->root.total;
+			f->first_seen = storm ? s->root.storm_first : s->last_root_change;
+			f->last_seen = storm ? s->root.storm_last : s->last_root_change;
 			char from[BRIDGE_ID_STRLEN], to[BRIDGE_ID_STRLEN];
-			format_bridge_id(from, s->root_from[last]);
-			format_bridge_id(to, s->root_to[last]);
+			format_bridge_id(from, s->last_root_from);
+			format_bridge_id(to, s->last_root_to);
 			snprintf(f->evidence, sizeof(f->evidence),
-				 "bridge %s port %04x changed its root %u times (%u in the last %g s), "
-				 "last from %s to %s", id, s->port_id, s->root_changes, n,
+				 "bridge %s port %04x changed its root %u times (at most %u within %g s), "
+				 "last from %s to %s", id, s->port_id, s->root.total, s->root.peak,
 				 e->cfg.root_change_window, from, to);
-			snprintf(f->explanation, sizeof(f->explanation), storm ?
+			snprintf(f->explanation, sizeof(f->explanation), "%s", storm ?
 				 "The root bridge keeps changing: every change flushes MAC tables and "
 				 "stops forwarding on the ports that change role." :
 				 "The root bridge changed, e.g. a bridge started or a link to the root came up.");
@@ -737,8 +697,9 @@ static void diagnose_senders(struct engine *e)
 			f->first_seen = s->first;
 			f->last_seen = s->timers_invalid_last;
 			snprintf(f->evidence, sizeof(f->evidence),
-				 "bridge %s sends max-age %g s, hello-time %g s, forward-delay %g s",
-				 id, s->max_age / 256.0, s->hello_time / 256.0, s->forward_delay / 256.0);
+				 "bridge %s sent max-age %g s, hello-time %g s, forward-delay %g s",
+				 id, s->bad_max_age / 256.0, s->bad_hello_time / 256.0,
+				 s->bad_forward_delay / 256.0);
 			snprintf(f->explanation, sizeof(f->explanation),
 				 "These timers break 802.1D 17.14 (2 x (forward-delay - 1) >= max-age >= "
 				 "2 x (hello-time + 1)): ports may forward before loops are detected, or "
@@ -751,10 +712,7 @@ static void diagnose_senders(struct engine *e)
 
 	for (unsigned i = 0; i < e->n_ports; i++) {
 		const struct port_rec *p = &e->ports[i];
-		if (!p->tc_total)
-			continue;
-		unsigned n = count_since(p->tc_times, p->tc_total, TC_HISTORY, e->now - e->cfg.tc_window);
-		if (n < e->cfg.tc_storm_count)
+		if (!p->tc.storm || !recent(e, p->tc.storm_last))
 			continue;
 		struct finding *f = finding_list_add(&e->findings, FINDING_TC_STORM, SEVERITY_WARNING);
 		if (!f)
@@ -763,12 +721,12 @@ static void diagnose_senders(struct engine *e)
 		finding_add_port(f, p->info.name);
 		finding_add_bridge(f, p->info.bridge);
 		set_vm(f, vm_of_tap(e, p->info.name));
-		f->count = n;
-		f->first_seen = e->now - e->cfg.tc_window;
-		f->last_seen = p->tc_times[(p->tc_next + TC_HISTORY - 1) % TC_HISTORY];
+		f->count = p->tc.peak;
+		f->first_seen = p->tc.storm_first;
+		f->last_seen = p->tc.storm_last;
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "%u topology changes heard on %s in the last %g s (%u in all)",
-			 n, p->info.name, e->cfg.tc_window, p->tc_total);
+			 "up to %u topology changes within %g s heard on %s (%u in all)",
+			 p->tc.peak, e->cfg.tc_window, p->info.name, p->tc.total);
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "Topology keeps changing: each change shortens MAC ageing to forward-delay, "
 			 "so bridges flood unicast traffic; a flapping link or a guest sending TCNs is "
@@ -782,13 +740,9 @@ static void diagnose_senders(struct engine *e)
 static void diagnose_macs(struct engine *e)
 {
 	size_t n = e->mac_buckets * MAC_WAYS;
-	double since = e->now - e->cfg.mac_flap_window;
 	for (size_t i = 0; i < n; i++) {
 		const struct mac_entry *m = &e->macs[i];
-		if (!m->used || m->moves < e->cfg.mac_flap_moves)
-			continue;
-		unsigned recent_moves = count_since(m->move_times, m->moves, FLAP_HISTORY, since);
-		if (recent_moves < e->cfg.mac_flap_moves)
+		if (!m->used || !m->moves.storm || !recent(e, m->moves.storm_last))
 			continue;
 		struct finding *f = finding_list_add(&e->findings, FINDING_MAC_FLAP, SEVERITY_WARNING);
 		if (!f)
@@ -801,19 +755,19 @@ static void diagnose_macs(struct engine *e)
 			size_t len = strlen(f->subject);
 			snprintf(f->subject + len, sizeof(f->subject) - len, " vlan %u", m->vlan);
 		}
-		for (unsigned k = 0; k < FLAP_HISTORY && k < m->moves; k++)
+		for (unsigned k = 0; k < FLAP_HISTORY && k < m->moves.total; k++)
 			finding_add_port(f, port_name(e, m->move_ports[k]));
 		for (unsigned k = 0; k < f->n_ports; k++) {
 			int pi = engine_port_index(e, f->ports[k], false);
 			if (pi >= 0)
 				finding_add_bridge(f, bridge_of(e, (unsigned)pi));
 		}
-		f->count = m->moves;
-		f->first_seen = since;
-		f->last_seen = m->last;
+		f->count = m->moves.peak;
+		f->first_seen = m->moves.storm_first;
+		f->last_seen = m->moves.storm_last;
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "%s moved between ports %u times in the last %g s (%u in all)",
-			 mac, recent_moves, e->cfg.mac_flap_window, m->moves);
+			 "%s moved between ports up to %u times within %g s (%u moves in all)",
+			 mac, m->moves.peak, e->cfg.mac_flap_window, m->moves.total);
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "A MAC address keeps moving between ports: frames from it arrive on several "
 			 "ports, the mark of a loop (or of two hosts using one address).");
@@ -846,7 +800,6 @@ static void drop_ignored(struct engine *e)
 void diagnose(struct engine *e)
 {
 	finding_list_clear(&e->findings);
-	learn_ids_from_heard(e);
 	diagnose_shared_hub(e);
 	diagnose_bridge_echoes(e);
 	diagnose_heard(e);

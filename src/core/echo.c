@@ -8,6 +8,7 @@
  * echo_window seconds and a full bucket reuses its oldest entry, so a
  * flood cannot grow memory, only shorten what is remembered.
  */
+#include <math.h>
 #include <string.h>
 
 #include "engine_int.h"
@@ -98,11 +99,17 @@ static struct echo_entry *slot_for(struct engine *e, uint64_t hash, double t, bo
 {
 	struct echo_entry *bucket = &e->echo[(hash_mix(hash) & (ECHO_BUCKETS - 1)) * ECHO_WAYS];
 	struct echo_entry *victim = &bucket[0];
+	double w = e->cfg.echo_window;
 
 	*found = false;
-	for (unsigned w = 0; w < ECHO_WAYS; w++) {
-		struct echo_entry *en = &bucket[w];
-		bool live = en->hash && t - en->first <= e->cfg.echo_window && t >= en->first;
+	for (unsigned wy = 0; wy < ECHO_WAYS; wy++) {
+		struct echo_entry *en = &bucket[wy];
+		/*
+		 * Copies may be handed over out of time order (live capture reads
+		 * one port's queue, then the next): a copy counts if it lies within
+		 * the window on either side.
+		 */
+		bool live = en->hash && fabs(t - en->first) <= w;
 		if (live && en->hash == hash) {
 			*found = true;
 			return en;
@@ -115,6 +122,16 @@ static struct echo_entry *slot_for(struct engine *e, uint64_t hash, double t, bo
 		}
 	}
 	return victim;
+}
+
+static const struct vm_rec *vm_of_port(const struct engine *e, unsigned port)
+{
+	const char *name = e->ports[port].info.name;
+	for (unsigned i = 0; i < e->n_vms; i++)
+		for (unsigned k = 0; e->vms[i].present && k < e->vms[i].info.n_nics; k++)
+			if (strcmp(e->vms[i].info.nics[k].tap, name) == 0)
+				return &e->vms[i];
+	return NULL;
 }
 
 enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *pkt,
@@ -131,71 +148,88 @@ enum copy_kind echo_frame(struct engine *e, unsigned port, const struct packet *
 		en->first = t;
 		en->bpdu = b != NULL;
 		en->n_copies = 1;
-		en->copies[0].port = (uint16_t)port;
-		en->copies[0].dir = (uint8_t)dir;
+		en->copies[0] = (struct echo_copy){ (uint16_t)port, (uint8_t)dir, t };
 		return COPY_FIRST;
 	}
 
+	/* The same frame again, the same way, on the same port: a repeat. */
 	for (unsigned i = 0; i < en->n_copies; i++)
-		if (en->copies[i].port == port)
-			return COPY_OTHER;   /* the same frame again on the same port */
+		if (en->copies[i].port == port && en->copies[i].dir == dir)
+			return COPY_OTHER;
 
-	/* Which earlier copy explains this one? */
-	int sent = -1, arrived_tap = -1, any = -1;
+	/*
+	 * Which earlier copy explains this one?  Candidates are copies on
+	 * other ports: sent ones (a bounce), arrivals on taps (a hub
+	 * duplicate), and for BPDUs without direction the earliest copy.
+	 */
+	const struct vm_rec *my_vm = vm_of_port(e, port);
+	int sent = -1, arrived_tap = -1, earliest = -1;
 	unsigned n_sent = 0;
 	for (unsigned i = 0; i < en->n_copies; i++) {
 		const struct echo_copy *c = &en->copies[i];
-		if (c->dir == FRAME_DIR_OUT && n_sent++ == 0)
-			sent = (int)i;
+		if (c->port == port)
+			continue;
+		if (c->dir == FRAME_DIR_OUT) {
+			/* Several ports flooded it: prefer the one of this port's VM. */
+			if (sent < 0 || (my_vm && vm_of_port(e, c->port) == my_vm))
+				sent = (int)i;
+			n_sent++;
+		}
 		if (c->dir == FRAME_DIR_IN && arrived_tap < 0 && port_is_tap(&e->ports[c->port]))
 			arrived_tap = (int)i;
-		if (any < 0)
-			any = (int)i;
+		if (earliest < 0 || c->t < en->copies[earliest].t)
+			earliest = (int)i;
 	}
 
 	enum copy_kind kind = COPY_OTHER;
-	double delay = t - en->first;
 	/*
 	 * A frame the host sent and that comes back in is a bounce - if the
-	 * host was its source (the first copy went out), or if it went out to
-	 * a guest and came back from a guest.  A frame that entered from a LAN
-	 * and arrives again on another uplink may simply have reached that LAN
-	 * twice (two bridges on one switch): that says nothing about a VM.
+	 * host was its source (its earliest copy went out), or if it went out
+	 * to a guest and came back from a guest.  A frame that entered from a
+	 * LAN and arrives again on another uplink may simply have reached that
+	 * LAN twice (two bridges on one switch): that says nothing about a VM.
 	 */
-	bool host_sent_first = en->copies[0].dir == FRAME_DIR_OUT;
+	bool host_sent_first = earliest >= 0 && en->copies[earliest].dir == FRAME_DIR_OUT;
 	bool tap_to_tap = sent >= 0 && port_is_tap(&e->ports[en->copies[sent].port]) &&
 			  port_is_tap(&e->ports[port]);
-	if (dir == FRAME_DIR_OUT) {
+	bool vm_known = sent >= 0 && my_vm && vm_of_port(e, en->copies[sent].port) == my_vm;
+	if (earliest < 0 || dir == FRAME_DIR_OUT) {
 		/* Sending a frame that arrived elsewhere is forwarding: normal. */
 		kind = COPY_OTHER;
-	} else if (sent >= 0 && n_sent > 1 && !b) {
+	} else if (sent >= 0 && n_sent > 1 && !b && !vm_known) {
 		/* Flooded out of several ports: which copy came back is unknowable. */
 		kind = COPY_OTHER;
 	} else if (sent >= 0 && (host_sent_first || tap_to_tap || b)) {
-		echo_add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b, delay);
+		echo_add_pair(e, en->copies[sent].port, port, ECHO_BOUNCE, pkt, b,
+			      fabs(t - en->copies[sent].t));
 		kind = COPY_ECHO;
 	} else if (dir == FRAME_DIR_IN && arrived_tap >= 0 && port_is_tap(&e->ports[port])) {
-		echo_add_pair(e, en->copies[arrived_tap].port, port, ECHO_DUPLICATE, pkt, b, delay);
+		echo_add_pair(e, en->copies[arrived_tap].port, port, ECHO_DUPLICATE, pkt, b,
+			      fabs(t - en->copies[arrived_tap].t));
 		kind = COPY_ECHO;
 	} else if (b) {
 		/*
 		 * A BPDU on a second port with no direction to go by: bridges do
-		 * not forward BPDUs, so the first copy is where it was sent.
+		 * not forward BPDUs, so the earliest copy is where it was sent.
 		 */
-		unsigned from = en->copies[any].port;
-		enum echo_type type = en->copies[any].dir == FRAME_DIR_IN && dir == FRAME_DIR_IN ?
+		const struct echo_copy *first = &en->copies[earliest];
+		unsigned from = first->port, to = port;
+		if (t < first->t) {       /* this copy is the earlier one */
+			from = port;
+			to = first->port;
+		}
+		enum echo_type type = first->dir == FRAME_DIR_IN && dir == FRAME_DIR_IN ?
 			ECHO_DUPLICATE : ECHO_BOUNCE;
-		echo_add_pair(e, from, port, type, pkt, b, delay);
-		if (type == ECHO_BOUNCE && en->copies[any].dir == FRAME_DIR_UNKNOWN)
+		echo_add_pair(e, from, to, type, pkt, b, fabs(t - first->t));
+		if (type == ECHO_BOUNCE && first->dir == FRAME_DIR_UNKNOWN && dir == FRAME_DIR_UNKNOWN)
 			engine_learn_bridge_id(e, &e->ports[from], bpdu_sender_id(b));
 		kind = COPY_ECHO;
 	}
 
-	if (en->n_copies < ECHO_COPIES) {
-		en->copies[en->n_copies].port = (uint16_t)port;
-		en->copies[en->n_copies].dir = (uint8_t)dir;
-		en->n_copies++;
-	}
+	if (en->n_copies < ECHO_COPIES)
+		en->copies[en->n_copies++] = (struct echo_copy){ (uint16_t)port, (uint8_t)dir, t };
+	if (t < en->first)
+		en->first = t;
 	return kind;
 }
 

@@ -39,6 +39,12 @@ bool engine_name_matches(const char *patterns, const char *name)
 	while (p && *p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
 		if (n > 0 && n < sizeof(pat)) {
 			memcpy(pat, p, n);
 			pat[n] = '\0';
@@ -58,6 +64,15 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->cfg = *cfg;
 	if (!e->cfg.tap_patterns)
 		e->cfg.tap_patterns = "";
+	/* Thresholds are counted in fixed rings: keep them within the rings. */
+	if (e->cfg.echo_min < 1)
+		e->cfg.echo_min = 1;
+	if (e->cfg.mac_flap_moves > FLAP_HISTORY)
+		e->cfg.mac_flap_moves = FLAP_HISTORY;
+	if (e->cfg.tc_storm_count > TC_HISTORY)
+		e->cfg.tc_storm_count = TC_HISTORY;
+	if (e->cfg.root_change_count > ROOT_HISTORY)
+		e->cfg.root_change_count = ROOT_HISTORY;
 	e->senders = calloc(MAX_SENDERS, sizeof(*e->senders));
 	e->pairs = calloc(MAX_ECHO_PAIRS, sizeof(*e->pairs));
 	e->echo = calloc(ECHO_BUCKETS * ECHO_WAYS, sizeof(*e->echo));
@@ -102,8 +117,9 @@ static void *grow(void *arr, unsigned *cap, size_t elem)
 
 int engine_port_index(struct engine *e, const char *name, bool create)
 {
+	/* Names are kept to ENGINE_NAME_LEN - 1 characters: compare as kept. */
 	for (unsigned i = 0; i < e->n_ports; i++)
-		if (strcmp(e->ports[i].info.name, name) == 0)
+		if (strncmp(e->ports[i].info.name, name, ENGINE_NAME_LEN - 1) == 0)
 			return (int)i;
 	if (!create || e->n_ports >= ENGINE_MAX_PORTS)
 		return -1;
@@ -246,6 +262,8 @@ void engine_vm(struct engine *e, const struct vm_info *vm, double now)
 	v->present = true;
 	v->seen = now;
 	for (unsigned k = 0; k < v->info.n_nics; k++) {
+		if (!v->info.nics[k].tap[0])
+			continue;   /* a NIC on a user-mode or socket backend: no port */
 		int pi = engine_port_index(e, v->info.nics[k].tap, true);
 		if (pi >= 0)
 			e->ports[pi].info.kind = PORT_KIND_TAP;
@@ -359,18 +377,16 @@ static void note_heard(struct port_rec *p, const struct packet *pkt, const struc
 	h->last = t;
 }
 
-static void note_topology_change(struct port_rec *p, double t)
+static void note_topology_change(struct engine *e, struct port_rec *p, double t)
 {
-	p->tc_times[p->tc_next] = t;
-	p->tc_next = (p->tc_next + 1) % TC_HISTORY;
-	p->tc_total++;
+	burst_add(&p->tc, p->tc_times, TC_HISTORY, t, e->cfg.tc_window, e->cfg.tc_storm_count);
 }
 
 /* Sender bookkeeping: root changes and TC edges, counted once per original BPDU. */
 static void note_sender(struct engine *e, struct port_rec *p, const struct bpdu *b, double t)
 {
 	if (b->type == BPDU_TYPE_TCN) {
-		note_topology_change(p, t);
+		note_topology_change(e, p, t);
 		return;
 	}
 	if (!(b->have & BPDU_HAVE_TIMERS))
@@ -382,14 +398,14 @@ static void note_sender(struct engine *e, struct port_rec *p, const struct bpdu 
 	if (s->bpdus == 0) {
 		s->first = t;
 	} else if (s->root_id != b->root_id) {
-		s->root_change_times[s->root_next] = t;
-		s->root_from[s->root_next] = s->root_id;
-		s->root_to[s->root_next] = b->root_id;
-		s->root_next = (s->root_next + 1) % ROOT_HISTORY;
-		s->root_changes++;
+		burst_add(&s->root, s->root_change_times, ROOT_HISTORY, t,
+			  e->cfg.root_change_window, e->cfg.root_change_count);
+		s->last_root_from = s->root_id;
+		s->last_root_to = b->root_id;
+		s->last_root_change = t;
 	}
 	if (tc && (s->bpdus == 0 || !s->tc))
-		note_topology_change(p, t);
+		note_topology_change(e, p, t);
 	s->tc = tc;
 	s->root_id = b->root_id;
 	s->bpdus++;
@@ -397,6 +413,9 @@ static void note_sender(struct engine *e, struct port_rec *p, const struct bpdu 
 	if (!timers_valid(b->max_age, b->hello_time, b->forward_delay)) {
 		s->timers_invalid = true;
 		s->timers_invalid_last = t;
+		s->bad_max_age = b->max_age;
+		s->bad_hello_time = b->hello_time;
+		s->bad_forward_delay = b->forward_delay;
 	}
 	s->max_age = b->max_age;
 	s->hello_time = b->hello_time;

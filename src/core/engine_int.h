@@ -36,6 +36,23 @@ struct bpdu_brief {
 	uint16_t max_age, hello_time, forward_delay;
 };
 
+/*
+ * Events in a sliding window: the last few event times (a ring the owner
+ * keeps) and what the bursts were.  Storms are remembered when they happen,
+ * so a storm early in a long capture is still reported at its end.
+ */
+struct burst {
+	unsigned next, total;
+	unsigned peak;            /* most events within one window */
+	bool storm;               /* a window held `threshold` events or more */
+	double storm_first;       /* earliest event of the first such window */
+	double storm_last;        /* latest event of any such window */
+};
+
+/* Records an event at t; returns how many fell in [t - window, t]. */
+unsigned burst_add(struct burst *b, double *ring, unsigned cap, double t,
+		   double window, unsigned threshold);
+
 #define HEARD_MAX 8
 
 /* A BPDU sender heard on a port, counting only first copies (not echoes). */
@@ -62,7 +79,7 @@ struct port_rec {
 	struct bpdu_brief last_bpdu_in;   /* last one that was not our own */
 	/* topology changes heard on this port (TCN BPDUs, rising TC flags) */
 	double tc_times[TC_HISTORY];
-	unsigned tc_next, tc_total;
+	struct burst tc;
 };
 
 struct bridge_rec {
@@ -88,9 +105,11 @@ struct sender_rec {
 	uint64_t bpdus;
 	double first, last;
 	double root_change_times[ROOT_HISTORY];
-	uint64_t root_from[ROOT_HISTORY], root_to[ROOT_HISTORY];
-	unsigned root_next, root_changes;
+	struct burst root;
+	uint64_t last_root_from, last_root_to;
+	double last_root_change;
 	bool timers_invalid;     /* 802.1D 17.14 relation violated */
+	uint16_t bad_max_age, bad_hello_time, bad_forward_delay; /* the violating timers */
 	uint16_t max_age, hello_time, forward_delay;
 	double timers_invalid_last;
 };
@@ -115,11 +134,12 @@ struct echo_pair {
 struct echo_copy {
 	uint16_t port;
 	uint8_t dir;             /* enum frame_direction */
+	double t;
 };
 
 struct echo_entry {
 	uint64_t hash;           /* 0 = empty */
-	double first;            /* time of the first copy */
+	double first;            /* time of the earliest copy */
 	uint8_t n_copies;
 	bool bpdu;
 	struct echo_copy copies[ECHO_COPIES];
@@ -134,7 +154,7 @@ struct mac_entry {
 	double last;
 	double move_times[FLAP_HISTORY];
 	uint16_t move_ports[FLAP_HISTORY];
-	unsigned move_next, moves;
+	struct burst moves;
 };
 
 struct engine {

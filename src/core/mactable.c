@@ -13,10 +13,11 @@
 
 bool mactable_init(struct engine *e)
 {
-	size_t want = e->cfg.mac_table_size ? e->cfg.mac_table_size : 1;
+	size_t want = e->cfg.mac_table_size ? e->cfg.mac_table_size : MAC_WAYS;
 	if (want > (1u << 24))
 		want = 1u << 24;
-	e->mac_buckets = round_pow2((want + MAC_WAYS - 1) / MAC_WAYS);
+	/* Never more entries than asked for: round the bucket count down. */
+	e->mac_buckets = want / MAC_WAYS ? want / MAC_WAYS : 1;
 	e->macs = calloc(e->mac_buckets * MAC_WAYS, sizeof(*e->macs));
 	return e->macs != NULL;
 }
@@ -28,11 +29,12 @@ void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
 	 * Each bridge learns on its own (a MAC on br0 and on br1 is two
 	 * entries, as in the kernel's FDBs); ports of unknown bridges share one.
 	 */
-	uint16_t v = vlan < 0 ? 0xffff : (uint16_t)vlan;
+	/* VID 0 is a priority tag: the frame belongs to the untagged VLAN. */
+	uint16_t v = vlan <= 0 ? 0xffff : (uint16_t)vlan;
 	uint16_t domain = engine_bridge_index(e, port);
 	uint64_t h = hash_bytes(hash_bytes(HASH_SEED, mac, 6), &v, sizeof(v));
 	h = hash_mix(hash_bytes(h, &domain, sizeof(domain)));
-	struct mac_entry *bucket = &e->macs[(h & (e->mac_buckets - 1)) * MAC_WAYS];
+	struct mac_entry *bucket = &e->macs[(h % e->mac_buckets) * MAC_WAYS];
 	struct mac_entry *m = NULL, *victim = &bucket[0];
 
 	for (unsigned w = 0; w < MAC_WAYS; w++) {
@@ -63,10 +65,9 @@ void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
 		return;
 	}
 	if (m->port != port) {
-		m->move_times[m->move_next] = now;
-		m->move_ports[m->move_next] = (uint16_t)port;
-		m->move_next = (m->move_next + 1) % FLAP_HISTORY;
-		m->moves++;
+		m->move_ports[m->moves.next] = (uint16_t)port;
+		burst_add(&m->moves, m->move_times, FLAP_HISTORY, now, e->cfg.mac_flap_window,
+			  e->cfg.mac_flap_moves);
 		m->port = (uint16_t)port;
 	}
 	m->last = now;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "stpwatch/names.h"
 #include "stpwatch/report.h"
 
-#define CHECK_TEXT_MAX 80   /* monitoring plugins: the first line's text stays short */
+/* Monitoring plugins: at most 80 characters before the '|' (the space included). */
+#define CHECK_TEXT_MAX 79
 
 const char *check_status_name(enum check_status s)
 {
@@ -34,11 +36,13 @@ static void counts(struct engine *e, unsigned by_sev[SEVERITY_COUNT])
 		by_sev[l->items[i].severity]++;
 }
 
+/* Rounded to the microsecond, as the JSON writer rounds the same value. */
 static void text_time(struct sbuf *out, double t)
 {
 	char buf[TIME_STRLEN];
-	int64_t sec = (int64_t)t;
-	format_time_utc(buf, sec, (uint32_t)((t - (double)sec) * 1e9));
+	long long us = llround(t * 1e6);
+	long long sec = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+	format_time_utc(buf, (int64_t)sec, (uint32_t)(us - sec * 1000000) * 1000u);
 	sbuf_puts(out, buf);
 }
 
