@@ -85,6 +85,7 @@ struct procvm_proc {
 	unsigned n_tunfds;
 	struct procvm_tunfd tunfds[PROCVM_MAX_TUNFDS];
 	bool fds_truncated;             /* more fds than PROCVM_MAX_FDS / kept */
+	bool fds_unreadable;            /* procvm_read(): the fd directory was not readable */
 };
 
 struct procvm_list {
