@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * qemu_fix.c - the command line that gives every NIC on a shared QEMU hub
- * its own backend, and a short human diff of two command lines.
+ * its own backend.  The diff that shows it is in qemu_explain.c.
  *
  * The fix only edits the options of the NICs, taps and hubports of shared
  * hubs (and, where their default MAC would move, pins other NICs' MACs);
@@ -510,7 +510,9 @@ static int macs_changed(struct fix *f, struct qemu_model *nm, int *which)
 {
 	struct qemu_model *m = (struct qemu_model *)f->m;
 	int count = 0;
-	for (int rule = 0; rule < 2; rule++) {
+	/* QEMU >= 3.0 has the mac_table rule; older ones may have any */
+	int rules = f->major >= 3 ? 1 : 3;
+	for (int rule = 0; rule < rules; rule++) {
 		struct qemu_model *old = malloc(sizeof(*old));
 		if (!old) {
 			f->oom = true;
@@ -679,7 +681,6 @@ int qemu_fix_argv(const struct qemu_model *m, const char *const *argv, int argc,
 			rc = QEMU_FIX_ERROR;
 			break;
 		}
-		if (getenv("QFIXDBG")) for (int z = 0; z < n; z++) fprintf(stderr, "dbg[%d] %s\n", z, out[z]);
 		char err[160];
 		if (qemu_parse(nm, (const char *const *)out, n, err, sizeof(err)) < 0) {
 			say(&f, "internal: the new command line does not parse: %s", err);
@@ -723,140 +724,4 @@ int qemu_fix_argv(const struct qemu_model *m, const char *const *argv, int argc,
 	*out_argv = out;
 	*out_argc = n;
 	return QEMU_FIX_DONE;
-}
-
-/* ---- explain ---------------------------------------------------------- */
-
-static void quoted(struct sbuf *sb, const char *s)
-{
-	bool plain = *s != '\0';
-	for (const char *p = s; *p && plain; p++)
-		plain = isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p);
-	if (plain) {
-		sbuf_puts(sb, s);
-		return;
-	}
-	sbuf_putc(sb, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			sbuf_puts(sb, "'\\''");
-		else
-			sbuf_putc(sb, *p);
-	}
-	sbuf_putc(sb, '\'');
-}
-
-/* An option with its argument, or one lone element: the diff's unit. */
-struct unit {
-	int at, n;
-};
-
-static struct unit *units(const char *const *v, int n, int *count)
-{
-	struct unit *u = calloc((size_t)n + 1, sizeof(*u));
-	int k = 0;
-	if (!u)
-		return NULL;
-	for (int i = 0; i < n; i++) {
-		u[k].at = i;
-		u[k].n = 1;
-		if (i > 0 && v[i][0] == '-' && i + 1 < n) {
-			const char *name = v[i] + 1 + (v[i][1] == '-');
-			if (!strchr(name, '=') && qemu_option_takes_arg(name) == 1) {
-				u[k].n = 2;
-				i++;
-			}
-		}
-		k++;
-	}
-	*count = k;
-	return u;
-}
-
-static bool unit_eq(const char *const *a, struct unit x, const char *const *b, struct unit y)
-{
-	if (x.n != y.n)
-		return false;
-	for (int i = 0; i < x.n; i++)
-		if (strcmp(a[x.at + i], b[y.at + i]) != 0)
-			return false;
-	return true;
-}
-
-static void run(struct sbuf *sb, char sign, const char *const *v, const struct unit *u,
-		int from, int to)
-{
-	if (from >= to)
-		return;
-	int first = u[from].at, last = u[to - 1].at + u[to - 1].n - 1;
-	if (first == last)
-		sbuf_printf(sb, "%c argv[%d]:", sign, first);
-	else
-		sbuf_printf(sb, "%c argv[%d..%d]:", sign, first, last);
-	for (int i = first; i <= last; i++) {
-		sbuf_putc(sb, ' ');
-		quoted(sb, v[i]);
-	}
-	sbuf_putc(sb, '\n');
-}
-
-int qemu_explain(const char *const *a, int na, const char *const *b, int nb,
-		 char *buf, size_t len)
-{
-	struct sbuf sb;
-	int ua_n = 0, ub_n = 0;
-	struct unit *ua = units(a, na, &ua_n), *ub = units(b, nb, &ub_n);
-	sbuf_init(&sb);
-	if (!ua || !ub) {
-		free(ua);
-		free(ub);
-		return -1;
-	}
-	int pre = 0, suf = 0;
-	while (pre < ua_n && pre < ub_n && unit_eq(a, ua[pre], b, ub[pre]))
-		pre++;
-	while (suf < ua_n - pre && suf < ub_n - pre &&
-	       unit_eq(a, ua[ua_n - 1 - suf], b, ub[ub_n - 1 - suf]))
-		suf++;
-	int ra = ua_n - pre - suf, rb = ub_n - pre - suf;
-	/* longest common subsequence of the middle, when it is small enough */
-	int *L = NULL;
-	if (ra > 0 && rb > 0 && (size_t)(ra + 1) * (size_t)(rb + 1) <= 1u << 22)
-		L = calloc((size_t)(ra + 1) * (size_t)(rb + 1), sizeof(int));
-	if (L) {
-		int w = rb + 1;
-		for (int i = ra - 1; i >= 0; i--)
-			for (int j = rb - 1; j >= 0; j--)
-				L[i * w + j] = unit_eq(a, ua[pre + i], b, ub[pre + j]) ?
-					       L[(i + 1) * w + j + 1] + 1 :
-					       (L[(i + 1) * w + j] > L[i * w + j + 1] ?
-						L[(i + 1) * w + j] : L[i * w + j + 1]);
-		/* walk it: between two matches, a's units [di, i) went, b's [dj, j) came */
-		int i = 0, j = 0, di = 0, dj = 0;
-		while (i < ra || j < rb) {
-			if (i < ra && j < rb && unit_eq(a, ua[pre + i], b, ub[pre + j])) {
-				run(&sb, '-', a, ua, pre + di, pre + i);
-				run(&sb, '+', b, ub, pre + dj, pre + j);
-				di = ++i;
-				dj = ++j;
-			} else if (j >= rb || (i < ra && L[(i + 1) * w + j] >= L[i * w + j + 1])) {
-				i++;
-			} else {
-				j++;
-			}
-		}
-		run(&sb, '-', a, ua, pre + di, pre + i);
-		run(&sb, '+', b, ub, pre + dj, pre + j);
-		free(L);
-	} else {
-		run(&sb, '-', a, ua, pre, pre + ra);
-		run(&sb, '+', b, ub, pre, pre + rb);
-	}
-	free(ua);
-	free(ub);
-	int need = sbuf_failed(&sb) ? -1 : (int)sb.len;
-	if (buf && len)
-		snprintf(buf, len, "%s", sbuf_str(&sb));
-	sbuf_free(&sb);
-	return need;
 }

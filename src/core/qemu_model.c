@@ -193,19 +193,23 @@ static int nic_at_order(const struct qemu_model *m, int order)
  * (qemu_macaddr_set_used(), qemu_macaddr_get_free()); a NIC created later
  * with that explicit MAC does not stop a duplicate.  With all slots taken
  * QEMU writes 0xff (get_free() returns -1).  Before the rework it was
- * 0x56 + the number of NICs that had got a default MAC, explicit MACs not
- * counting.
+ * "0x56 + index++" over the NICs that got a default MAC; before QEMU 1.1
+ * (commit "net: Consistently use qemu_macaddr_default_if_unset") "-net nic"
+ * had its own rule in net.c net_init_nic(): 0x56 + its nd_table slot.
  */
 void qemu_model_default_macs(struct qemu_model *m, enum qemu_mac_rule rule)
 {
 	static const uint8_t base[5] = { 0x52, 0x54, 0x00, 0x12, 0x34 };
 	int used[256] = { 0 };
-	int counter = 0;
+	int counter = 0, slot_idx = 0;
 	for (unsigned o = 0; o < m->n_nics; o++) {
 		int i = nic_at_order(m, (int)o);
 		if (i < 0)
 			continue;
 		struct qemu_nic *n = &m->nics[i];
+		bool legacy = n->kind == QEMU_NIC_NET || n->kind == QEMU_NIC_DEFAULT ||
+			      n->kind == QEMU_NIC_NIC;
+		int my_slot = legacy ? slot_idx++ : -1;
 		if (n->mac_explicit) {
 			if (memcmp(n->mac, base, 5) == 0 && n->mac[5] >= 0x56 && n->mac[5] < 0xff)
 				used[n->mac[5]]++;
@@ -213,7 +217,11 @@ void qemu_model_default_macs(struct qemu_model *m, enum qemu_mac_rule rule)
 		}
 		memcpy(n->mac, base, 5);
 		n->have_mac = true;
-		if (rule == QEMU_MAC_RULE_COUNTER) {
+		if (rule == QEMU_MAC_RULE_NET_INDEX && legacy) {
+			n->mac[5] = (uint8_t)(0x56 + my_slot);
+			continue;
+		}
+		if (rule != QEMU_MAC_RULE_FREE_SLOT) {
 			n->mac[5] = (uint8_t)(0x56 + counter++);
 			continue;
 		}
