@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "live.h"
+#include "log.h"
 #include "offline.h"
 #include "stpwatch/config.h"
 #include "stpwatch/json.h"
@@ -31,6 +34,9 @@ struct options {
 	bool bpdus;
 	bool json;
 	bool check;
+	bool report;
+	bool daemon;
+	struct live_options live;
 	const char *config_file;     /* -f, or NULL for the default */
 	const char *taps;            /* --taps */
 	struct stpwatch_config cfg;
@@ -44,11 +50,23 @@ static const char *progname = "stpwatch";
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"Usage: %s -r [[BRIDGE/]PORT=]FILE [-r ...] [--check | --bpdus] [-j]\n"
+		"Usage: %s [-i PORT|BRIDGE ...] [--check | --report | --bpdus | --daemon] [-j]\n"
+		"       %s -r [[BRIDGE/]PORT=]FILE [-r ...] [--check | --bpdus] [-j]\n"
 		"       %s -V | -h\n"
 		"\n"
-		"Finds spanning-tree trouble on Linux bridges and KVM/QEMU hosts.\n"
+		"Finds spanning-tree trouble on Linux bridges and KVM/QEMU hosts.  Without -r it\n"
+		"watches this host: the curses view, or one of --check, --report, --bpdus, --daemon.\n"
 		"\n"
+		"  -i, --interface NAME  watch only this port, or the ports of this bridge\n"
+		"                       (repeatable, globs allowed; default: every bridge port)\n"
+		"      --window SECONDS how long --check and --report sample (default: two\n"
+		"                       hello times and a second)\n"
+		"  -t, --timeout SECONDS give up after this long (--check: UNKNOWN)\n"
+		"  -w, --warning RANGE  --check: WARNING when the count of warning findings is\n"
+		"                       outside RANGE (monitoring-plugin syntax; default 0)\n"
+		"  -c, --critical RANGE --check: CRITICAL likewise for critical findings\n"
+		"      --report         sample for the window and print the report\n"
+		"      --daemon         keep watching: log findings to syslog, write metrics\n"
 		"  -r, --read [[BRIDGE/]PORT=]FILE\n"
 		"                       read a pcap or pcapng capture ('-' for stdin) taken on\n"
 		"                       PORT (default: the file's base name), a port of BRIDGE.\n"
@@ -64,7 +82,7 @@ static void usage(FILE *to)
 		"  -j, --json           JSON output (JSON Lines with --bpdus)\n"
 		"  -V, --version        print the version and exit\n"
 		"  -h, --help           print this help and exit\n",
-		progname, progname);
+		progname, progname, progname);
 }
 
 /*
@@ -312,7 +330,7 @@ static int run_offline(struct options *o)
 int main(int argc, char **argv)
 {
 	static struct options opts;
-	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS };
+	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS, OPT_WINDOW, OPT_REPORT, OPT_DAEMON };
 	char err[300];
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
@@ -321,6 +339,13 @@ int main(int argc, char **argv)
 		{ "ifmap", required_argument, NULL, OPT_IFMAP },
 		{ "taps", required_argument, NULL, OPT_TAPS },
 		{ "config", required_argument, NULL, 'f' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "report", no_argument, NULL, OPT_REPORT },
+		{ "daemon", no_argument, NULL, OPT_DAEMON },
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -336,7 +361,7 @@ int main(int argc, char **argv)
 			opts.check = true;
 	int usage_exit = opts.check ? CHECK_UNKNOWN : EXIT_USAGE;
 
-	while ((ch = getopt_long(argc, argv, "r:f:jVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:f:i:t:w:c:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			bad |= add_input(&opts, optarg) < 0;
@@ -355,6 +380,44 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			opts.config_file = optarg;
+			break;
+		case 'i':
+			if (opts.live.n_ifaces == LIVE_MAX_IFACES) {
+				fprintf(stderr, "%s: too many -i options\n", progname);
+				bad = true;
+			} else {
+				opts.live.ifaces[opts.live.n_ifaces++] = optarg;
+			}
+			break;
+		case OPT_WINDOW:
+		case 't': {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || !(v > 0) || v > 86400) {
+				fprintf(stderr, "%s: %s wants seconds, not '%s'\n", progname,
+					ch == 't' ? "-t" : "--window", optarg);
+				bad = true;
+			} else if (ch == 't') {
+				opts.live.timeout = v;
+			} else {
+				opts.live.window = v;
+			}
+			break;
+		}
+		case 'w':
+		case 'c':
+			if (!check_range_parse(optarg, ch == 'w' ? &opts.live.thresholds.warning :
+						&opts.live.thresholds.critical)) {
+				fprintf(stderr, "%s: -%c: bad range '%s' (e.g. 0, 5, 2:10, @1:3)\n",
+					progname, ch, optarg);
+				bad = true;
+			}
+			break;
+		case OPT_REPORT:
+			opts.report = true;
+			break;
+		case OPT_DAEMON:
+			opts.daemon = true;
 			break;
 		case 'j':
 			opts.json = true;
@@ -383,14 +446,35 @@ int main(int argc, char **argv)
 			progname, argv[optind], progname);
 		return usage_exit;
 	}
-	if (opts.check && opts.bpdus) {
-		fprintf(stderr, "%s: --check and --bpdus do not go together\n", progname);
+	if (opts.check + opts.bpdus + opts.report + opts.daemon > 1) {
+		fprintf(stderr, "%s: --check, --report, --bpdus and --daemon do not go together\n",
+			progname);
 		return usage_exit;
 	}
-	if (opts.n_inputs == 0) {
-		fprintf(stderr, "%s: nothing to read: give a capture with -r FILE "
-			"(see '%s --help')\n", progname, progname);
-		return usage_exit;
+	if (opts.n_inputs > 0) {
+		if (opts.live.n_ifaces || opts.daemon || opts.report) {
+			fprintf(stderr, "%s: -i, --report and --daemon watch the host; "
+				"they do not go with -r\n", progname);
+			return usage_exit;
+		}
+		return run_offline(&opts);
 	}
-	return run_offline(&opts);
+	opts.live.cfg = &opts.cfg;
+	opts.live.json = opts.json;
+	opts.live.proc_root = "/proc";
+	if (opts.check)
+		opts.live.mode = LIVE_CHECK;
+	else if (opts.bpdus)
+		opts.live.mode = LIVE_BPDUS;
+	else if (opts.daemon)
+		opts.live.mode = LIVE_DAEMON;
+	else if (opts.report || opts.json)
+		opts.live.mode = LIVE_REPORT;
+	else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s: the live view needs a terminal; use --report, --check or "
+			"-r FILE (see '%s --help')\n", progname, progname);
+		return usage_exit;
+	} else
+		opts.live.mode = LIVE_VIEW;
+	return live_run(&opts.live);
 }

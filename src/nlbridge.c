@@ -1515,8 +1515,10 @@ void nlbridge_apply(struct engine *e, const struct nlbridge_event *ev, double no
 		if (ev->fdb.port[0])
 			engine_fdb_move(e, ev->fdb.mac, ev->fdb.vlan, ev->fdb.port, now);
 		break;
+	case NLBRIDGE_EV_BRIDGE_GONE:
+		engine_bridge_gone(e, ev->bridge.name, now);
+		break;
 	default:
-		/* BRIDGE_GONE: the engine has no call for it; its ports went first. */
 		break;
 	}
 }

@@ -119,6 +119,9 @@ void engine_free(struct engine *e);
 void engine_port(struct engine *e, const struct port_info *p, double now);
 void engine_port_gone(struct engine *e, const char *name, double now);
 void engine_bridge(struct engine *e, const struct bridge_info *b, double now);
+void engine_bridge_gone(struct engine *e, const char *name, double now);
+/* Frames the capture lost (pcap_stats), so that every output can say so. */
+void engine_set_capture_drops(struct engine *e, uint64_t drops);
 void engine_vm(struct engine *e, const struct vm_info *vm, double now);
 void engine_vm_gone(struct engine *e, int pid, double now);
 /* The kernel moved a MAC to another port (netlink FDB event). */
@@ -138,6 +141,7 @@ const struct finding_list *engine_findings(struct engine *e);
 struct engine_stats {
 	uint64_t frames, bpdus, bpdus_truncated, bpdus_invalid, frames_undecodable;
 	uint64_t echoes, macs_tracked, macs_evicted;
+	uint64_t capture_drops;
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
 

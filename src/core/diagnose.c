@@ -119,13 +119,16 @@ static void describe_shared_hub(const struct engine *e, struct finding *f,
 			 who, ports);
 	} else if (g->example && g->example->bpdu) {
 		format_bridge_id(id, g->example->sender_id);
+		char delay[40] = "";
+		/* A live capture sees only the copy coming in: no delay is known then. */
+		if (g->example->max_delay > 0)
+			snprintf(delay, sizeof(delay), " %.1f ms later", g->example->min_delay * 1000.0);
 		snprintf(f->evidence, sizeof(f->evidence),
 			 "%llu frames echoed between %s (%llu BPDUs, %llu guest frames duplicated), "
-			 "e.g. the BPDU of bridge %s port %04x sent on %s came back on %s %.1f ms later",
+			 "e.g. the BPDU of bridge %s port %04x sent on %s came back on %s%s",
 			 (unsigned long long)g->echoes, ports, (unsigned long long)g->bpdu_echoes,
 			 (unsigned long long)g->duplicates, id, g->example->sender_port,
-			 port_name(e, g->example->from), port_name(e, g->example->to),
-			 g->example->min_delay * 1000.0);
+			 port_name(e, g->example->from), port_name(e, g->example->to), delay);
 	} else if (g->example) {
 		char mac[MAC_STRLEN];
 		format_mac(mac, g->example->src);

@@ -240,6 +240,20 @@ void engine_bridge(struct engine *e, const struct bridge_info *bi, double now)
 	e->findings_dirty = true;
 }
 
+void engine_bridge_gone(struct engine *e, const char *name, double now)
+{
+	advance_clock(e, now);
+	struct bridge_rec *b = engine_bridge_by_name(e, name);
+	if (b)
+		b->present = false;
+	e->findings_dirty = true;
+}
+
+void engine_set_capture_drops(struct engine *e, uint64_t drops)
+{
+	e->stats.capture_drops = drops;
+}
+
 void engine_vm(struct engine *e, const struct vm_info *vm, double now)
 {
 	advance_clock(e, now);

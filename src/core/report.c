@@ -287,8 +287,11 @@ void report_findings_json_fixes(struct json *j, struct engine *e,
 		json_object_end(j);
 	}
 	json_array_end(j);
+	struct engine_stats es;
+	engine_get_stats(e, &es);
 	json_object_begin(j, "summary");
 	json_string(j, "status", check_status_name(report_status(e)));
+	json_uint(j, "capture_drops", es.capture_drops);
 	json_uint(j, "critical", n[SEVERITY_CRITICAL]);
 	json_uint(j, "warning", n[SEVERITY_WARNING]);
 	json_uint(j, "info", n[SEVERITY_INFO]);
@@ -336,10 +339,21 @@ enum check_status report_check_line_thresholds(struct sbuf *out, struct engine *
 		const struct finding *f = &l->items[0];
 		char text[256];
 		snprintf(text, sizeof(text), "%s %s", finding_kind_name(f->kind), f->subject);
+		unsigned more_n = n[SEVERITY_CRITICAL] + n[SEVERITY_WARNING] - 1;
+		size_t room = CHECK_TEXT_MAX - (out->len - start) - (more_n ? 12 : 0);
 		if (f->vm_pid) {
-			size_t len = strlen(text);
-			snprintf(text + len, sizeof(text) - len, " (VM %s pid %d)",
-				 f->vm_name[0] ? f->vm_name : "?", f->vm_pid);
+			/* The VM's name if it fits whole; its pid too if that fits. */
+			char vm[96];
+			snprintf(vm, sizeof(vm), " (VM %s pid %d)", f->vm_name[0] ? f->vm_name : "?",
+				 f->vm_pid);
+			if (strlen(text) + strlen(vm) > room)
+				snprintf(vm, sizeof(vm), " (VM %s)", f->vm_name[0] ? f->vm_name : "?");
+			if (strlen(text) + strlen(vm) > room)
+				snprintf(vm, sizeof(vm), " (pid %d)", f->vm_pid);
+			if (strlen(text) + strlen(vm) <= room) {
+				size_t len = strlen(text);
+				snprintf(text + len, sizeof(text) - len, "%s", vm);
+			}
 		}
 		unsigned more = n[SEVERITY_CRITICAL] + n[SEVERITY_WARNING] - 1;
 		char tail[32] = "";
@@ -354,11 +368,11 @@ enum check_status report_check_line_thresholds(struct sbuf *out, struct engine *
 	}
 	sbuf_printf(out, " | critical=%u;;;0 warning=%u;;;0 info=%u;;;0 ports=%u;;;0 "
 		    "frames=%lluc;;;0 bpdus=%lluc;;;0 bpdus_truncated=%lluc;;;0 "
-		    "bpdus_invalid=%lluc;;;0 echoes=%lluc;;;0\n",
+		    "bpdus_invalid=%lluc;;;0 echoes=%lluc;;;0 dropped=%lluc;;;0\n",
 		    n[SEVERITY_CRITICAL], n[SEVERITY_WARNING], n[SEVERITY_INFO], ps->n_ports,
 		    (unsigned long long)es.frames, (unsigned long long)es.bpdus,
 		    (unsigned long long)es.bpdus_truncated, (unsigned long long)es.bpdus_invalid,
-		    (unsigned long long)es.echoes);
+		    (unsigned long long)es.echoes, (unsigned long long)es.capture_drops);
 	return st;
 }
 

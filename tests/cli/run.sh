@@ -57,7 +57,8 @@ expect "truncated data"   1 '^stpwatch: trunc\.pcap: truncated record at offset 
 expect "truncated header" 1 '^stpwatch: trunc-hdr\.pcap: truncated record (header )?at offset 936' 12 -- -r trunc-hdr.pcap --bpdus
 expect "good file"        0 '' 14 -- -r good.pcap --bpdus
 expect "stdin"            0 '' 14 -- -r - --bpdus <good.pcap
-expect "no input"         2 'nothing to read' - --
+# No -r: the live view, which needs a terminal (here stdin/stdout are not).
+expect "no input, no tty"  2 'the live view needs a terminal' - -- </dev/null
 "$stpwatch" --no-such-option >out 2>err
 if [ $? -eq 2 ] && grep -q "unrecognized option '--no-such-option'" err && grep -q -- "--help" err; then
 	ok "bad option"
@@ -127,6 +128,9 @@ if [ $rc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open("out")); asser
 else
 	fail "check -j is a JSON report" "exit $rc"
 fi
+expect "-i with -r"          2 'do not go with -r' - -- -r good.pcap -i br0
+expect "bad range"           3 "bad range 'x'" - -- --check -w x
+expect "bad window"          2 "wants seconds, not '0'" - -- --window 0
 expect "bad bridge label"    2 "bad -r argument '/tap1=good.pcap'" - -- -r /tap1=good.pcap
 expect "bad ifmap"           2 "bad --ifmap entry 'x=tap1'" - -- -r good.pcap --ifmap x=tap1
 # A path with '=' and a dot before it is a file name, not a label.

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * live.c - the live loop.  One thread, one poll(): the netlink socket, one
+ * capture handle per bridge port, the terminal in view mode, and a
+ * one-second tick that ages the engine's windows, refreshes bridge state
+ * (the kernel does not announce root changes) and rescans the VMs.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "livecap.h"
+#include "log.h"
+#include "nlbridge.h"
+#include "stpwatch/json.h"
+#include "stpwatch/metrics.h"
+#include "stpwatch/pipeline.h"
+#include "tui.h"
+#include "vmwatch.h"
+
+/* An MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6): keep whole frames. */
+#define SNAPLEN_BPDU     1536
+#define CAPTURE_BUFFER   (256 * 1024)   /* kernel ring per port */
+#define DISPATCH_BUDGET  512            /* frames per port per wakeup */
+#define REFRESH_SECONDS  5.0            /* netlink refresh and VM rescan */
+#define MAX_POLLFDS      (LIVE_MAX_IFACES * 8 + 4096)
+#define MAX_FIXES        256
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct live {
+	const struct live_options *o;
+	struct engine *engine;
+	struct nlbridge *nl;
+	struct livecap *cap;
+	struct vmwatch *vms;
+	struct pipeline pl;
+	struct sbuf out;
+	struct tui *tui;
+	const char *stage;            /* for -t: what we were doing */
+	double max_hello;             /* seconds, from the bridges seen */
+	unsigned bridges;
+	unsigned capture_errors;
+	bool rescan_vms;              /* a new tap appeared */
+	char last_error[256];
+	struct vm_fix fixes[MAX_FIXES];
+	unsigned n_fixes;
+	/* daemon: findings already logged, as "kind subject severity" lines */
+	char *logged;
+};
+
+static double now_real(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* -i names ports or bridges (globs allowed); without -i every bridge port is watched. */
+static bool selected(const struct live_options *o, const char *port, const char *bridge)
+{
+	if (o->n_ifaces == 0)
+		return true;
+	for (unsigned i = 0; i < o->n_ifaces; i++)
+		if (fnmatch(o->ifaces[i], port, 0) == 0 || (bridge && fnmatch(o->ifaces[i], bridge, 0) == 0))
+			return true;
+	return false;
+}
+
+static void on_netlink(const struct nlbridge_event *ev, void *ctx)
+{
+	struct live *lv = ctx;
+	double now = now_real();
+	nlbridge_apply(lv->engine, ev, now);
+	switch (ev->type) {
+	case NLBRIDGE_EV_BRIDGE: {
+		double hello = ev->bridge.hello_time / 256.0;
+		if (hello > lv->max_hello)
+			lv->max_hello = hello;
+		break;
+	}
+	case NLBRIDGE_EV_PORT:
+		if (!livecap_has(lv->cap, ev->port.name) &&
+		    selected(lv->o, ev->port.name, ev->port.bridge)) {
+			char err[512];
+			if (livecap_add(lv->cap, ev->port.name, err, sizeof(err)) < 0) {
+				lv->capture_errors++;
+				snprintf(lv->last_error, sizeof(lv->last_error), "%s", err);
+				log_msg(LOG_LEVEL_WARNING, "cannot capture on %s", err);
+			} else if (ev->port.kind == PORT_KIND_TAP) {
+				lv->rescan_vms = true;
+			}
+		}
+		break;
+	case NLBRIDGE_EV_PORT_GONE:
+		livecap_remove(lv->cap, ev->port.name);
+		break;
+	case NLBRIDGE_EV_RESYNC:
+		log_msg(LOG_LEVEL_WARNING, "netlink: %s; state read again", ev->reason ? ev->reason : "events lost");
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_frame(void *ctx, const char *ifname, const struct cap_record *rec)
+{
+	struct live *lv = ctx;
+	struct record_origin origin = { .label = ifname, .label_explicit = true, .number = 0 };
+	pipeline_feed(&lv->pl, rec, &origin);
+}
+
+static void on_port_gone(void *ctx, const char *ifname, const char *why)
+{
+	struct live *lv = ctx;
+	/* A VM stopped and its tap went, or a port was deleted: keep going. */
+	log_msg(LOG_LEVEL_INFO, "capture on %s ended: %s", ifname, why);
+	engine_port_gone(lv->engine, ifname, now_real());
+	lv->rescan_vms = true;
+}
+
+static uint64_t update_drops(struct live *lv)
+{
+	struct livecap_port_stats st[LIVE_MAX_IFACES * 4];
+	unsigned n = livecap_stats(lv->cap, st, sizeof(st) / sizeof(st[0]));
+	uint64_t drops = 0;
+	for (unsigned i = 0; i < n; i++)
+		drops += st[i].dropped + st[i].ifdropped;
+	engine_set_capture_drops(lv->engine, drops);
+	return drops;
+}
+
+static void rescan_vms(struct live *lv)
+{
+	char err[256];
+	lv->stage = "tap scan";
+	if (vmwatch_scan(lv->vms, lv->engine, now_real(), err, sizeof(err)) < 0)
+		log_msg(LOG_LEVEL_WARNING, "cannot scan processes: %s", err);
+	lv->n_fixes = vmwatch_fixes(lv->vms, lv->fixes, MAX_FIXES);
+	lv->rescan_vms = false;
+}
+
+/* Daemon: one log line per new, changed or cleared finding. */
+static void log_changes(struct live *lv)
+{
+	const struct finding_list *l = engine_findings(lv->engine);
+	struct sbuf now;
+	sbuf_init(&now);
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct finding *f = &l->items[i];
+		char line[512];
+		snprintf(line, sizeof(line), "%s %s [%s]", finding_kind_name(f->kind), f->subject,
+			 severity_name(f->severity));
+		sbuf_printf(&now, "%s\n", line);
+		if (!lv->logged || !strstr(lv->logged, line)) {
+			int prio = f->severity == SEVERITY_CRITICAL ? LOG_CRIT :
+				   f->severity == SEVERITY_WARNING ? LOG_WARNING : LOG_INFO;
+			syslog(prio, "%s %s: %s%s%s%s", severity_name(f->severity),
+			       finding_kind_name(f->kind), f->subject, f->vm_pid ? " (VM " : "",
+			       f->vm_pid ? f->vm_name : "", f->vm_pid ? ")" : "");
+		}
+	}
+	/* Cleared: lines logged before that are not there now. */
+	for (const char *p = lv->logged; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if (!strstr(sbuf_str(&now), line))
+			syslog(LOG_NOTICE, "cleared: %s", line);
+		p += len + (nl ? 1 : 0);
+	}
+	free(lv->logged);
+	lv->logged = now.len ? strdup(sbuf_str(&now)) : NULL;
+	sbuf_free(&now);
+}
+
+/* The Prometheus textfile, written to a temporary file and renamed. */
+static void write_metrics(struct live *lv, const char *path)
+{
+	struct livecap_port_stats st[LIVE_MAX_IFACES * 4];
+	struct metrics_capture mc[LIVE_MAX_IFACES * 4];
+	unsigned n = livecap_stats(lv->cap, st, sizeof(st) / sizeof(st[0]));
+	for (unsigned i = 0; i < n; i++)
+		mc[i] = (struct metrics_capture){ st[i].ifname, st[i].received, st[i].dropped,
+						  st[i].ifdropped };
+	struct sbuf text;
+	sbuf_init(&text);
+	metrics_write(&text, lv->engine, &lv->pl.stats, mc, n, now_real());
+	char tmp[4096 + 16];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *fp = fopen(tmp, "w");
+	bool ok = fp && fwrite(text.buf, 1, text.len, fp) == text.len;
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) != 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot write metrics to %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	sbuf_free(&text);
+}
+
+static void flush_out(struct sbuf *out)
+{
+	if (out->len) {
+		fwrite(out->buf, 1, out->len, stdout);
+		fflush(stdout);
+		sbuf_reset(out);
+	}
+}
+
+static void tui_log_sink(void *ctx, enum log_level level, const char *msg)
+{
+	(void)level;
+	tui_message(ctx, msg);
+}
+
+static int finish(struct live *lv, const char *unknown)
+{
+	const struct live_options *o = lv->o;
+	int status = 0;
+	update_drops(lv);
+	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT) {
+		if (!unknown && lv->bridges == 0)
+			unknown = "no bridge in this network namespace";
+		if (o->json) {
+			struct json j;
+			json_init(&j, &lv->out, true);
+			json_object_begin(&j, NULL);
+			json_string(&j, "version", STPWATCH_VERSION);
+			json_fixed(&j, "time", now_real(), 3);
+			if (unknown)
+				json_string(&j, "error", unknown);
+			report_state_json(&j, lv->engine, lv->fixes, lv->n_fixes);
+			report_findings_json_fixes(&j, lv->engine, lv->fixes, lv->n_fixes);
+			json_object_end(&j);
+			sbuf_putc(&lv->out, '\n');
+		}
+		if (o->mode == LIVE_CHECK) {
+			struct sbuf line;
+			sbuf_init(&line);
+			status = report_check_line_thresholds(&line, lv->engine, &lv->pl.stats, unknown,
+							      &o->thresholds);
+			if (!o->json)
+				sbuf_write(&lv->out, line.buf, line.len);
+			sbuf_free(&line);
+		} else if (!o->json) {
+			portstats_print_text(&lv->out, &lv->pl.stats);
+			report_findings_text_fixes(&lv->out, lv->engine, lv->fixes, lv->n_fixes);
+			if (unknown)
+				status = 1;
+		}
+	}
+	flush_out(&lv->out);
+	if (unknown && o->mode != LIVE_CHECK)
+		log_msg(LOG_LEVEL_ERROR, "%s", unknown);
+	return status;
+}
+
+static int fail_early(const struct live_options *o, const char *what)
+{
+	if (o->mode == LIVE_CHECK) {
+		printf("STPWATCH UNKNOWN - %.60s | critical=0;;;0 warning=0;;;0 info=0;;;0\n", what);
+		return CHECK_UNKNOWN;
+	}
+	log_msg(LOG_LEVEL_ERROR, "%s", what);
+	return EXIT_FAILURE;
+}
+
+int live_run(const struct live_options *o)
+{
+	struct live lv;
+	char err[512];
+	int status = EXIT_SUCCESS;
+	const char *unknown = NULL;
+
+	memset(&lv, 0, sizeof(lv));
+	lv.o = o;
+	lv.stage = "start";
+	sbuf_init(&lv.out);
+
+	struct engine_config ec = o->cfg->engine;
+	/* One-shot modes judge everything they saw; the others let evidence age. */
+	if (o->mode == LIVE_VIEW || o->mode == LIVE_DAEMON || o->mode == LIVE_BPDUS)
+		ec.evidence_hold = ec.evidence_hold > 0 ? ec.evidence_hold : 60.0;
+	lv.engine = engine_new(&ec);
+	lv.cap = livecap_new(SNAPLEN_BPDU, CAPTURE_BUFFER);
+	lv.vms = vmwatch_new(o->proc_root ? o->proc_root : "/proc");
+	if (!lv.engine || !lv.cap || !lv.vms) {
+		status = fail_early(o, "out of memory");
+		goto out;
+	}
+	pipeline_init(&lv.pl, o->mode != LIVE_BPDUS ? BPDU_OUTPUT_NONE :
+		      o->json ? BPDU_OUTPUT_JSON : BPDU_OUTPUT_TEXT, &lv.out, lv.engine);
+
+	lv.stage = "netlink";
+	lv.nl = nlbridge_open(err, sizeof(err));
+	if (!lv.nl) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "cannot open netlink: %s", err);
+		status = fail_early(o, msg);
+		goto out;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o->mode == LIVE_VIEW) {
+		lv.tui = tui_open(err, sizeof(err));
+		if (!lv.tui) {
+			status = fail_early(o, err);
+			goto out;
+		}
+		atexit(tui_restore_terminal);
+		log_set_sink(tui_log_sink, lv.tui);
+	}
+	if (o->mode == LIVE_DAEMON)
+		openlog("stpwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+
+	double start = now_mono();
+	lv.stage = "netlink dump";
+	if (nlbridge_dump(lv.nl, on_netlink, &lv) < 0) {
+		snprintf(lv.last_error, sizeof(lv.last_error), "netlink dump: %s", nlbridge_error(lv.nl));
+		unknown = lv.last_error;
+		goto done;
+	}
+	lv.bridges = engine_bridge_count(lv.engine);
+	rescan_vms(&lv);
+
+	double window = o->window > 0 ? o->window : o->cfg->window > 0 ? o->cfg->window :
+			2.0 * (lv.max_hello > 0 ? lv.max_hello : 2.0) + 1.0;
+	double deadline = start + window;
+	double next_tick = start, next_refresh = start + REFRESH_SECONDS, next_metrics = start;
+	bool one_shot = o->mode == LIVE_CHECK || o->mode == LIVE_REPORT;
+
+	lv.stage = "sampling";
+	while (!stop_requested) {
+		struct pollfd fds[MAX_POLLFDS];
+		unsigned n = 0;
+		fds[n++] = (struct pollfd){ nlbridge_fd(lv.nl), POLLIN, 0 };
+		if (lv.tui)
+			fds[n++] = (struct pollfd){ tui_input_fd(), POLLIN, 0 };
+		unsigned first_cap = n;
+		n += livecap_pollfds(lv.cap, fds + n, MAX_POLLFDS - n);
+
+		double mono = now_mono();
+		if (o->timeout > 0 && mono - start >= o->timeout) {
+			snprintf(lv.last_error, sizeof(lv.last_error), "timed out after %g s while %s",
+				 o->timeout, lv.stage);
+			unknown = lv.last_error;
+			break;
+		}
+		if (one_shot && mono >= deadline)
+			break;
+		double wake = next_tick;
+		if (one_shot && deadline < wake)
+			wake = deadline;
+		int ms = (int)ceil((wake - mono) * 1000.0);
+		if (ms < 0)
+			ms = 0;
+		if (ms > 1000)
+			ms = 1000;
+		int rc = poll(fds, n, ms);
+		if (rc < 0 && errno != EINTR) {
+			snprintf(lv.last_error, sizeof(lv.last_error), "poll: %s", strerror(errno));
+			unknown = lv.last_error;
+			break;
+		}
+		(void)first_cap;
+		if (rc > 0 && (fds[0].revents & POLLIN) && nlbridge_receive(lv.nl, on_netlink, &lv) < 0)
+			log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
+		livecap_dispatch(lv.cap, DISPATCH_BUDGET, on_frame, on_port_gone, &lv);
+		if (o->mode == LIVE_BPDUS)
+			flush_out(&lv.out);
+		else
+			sbuf_reset(&lv.out);
+
+		if (lv.tui) {
+			struct tui_request req;
+			enum tui_action act = tui_handle_keys(lv.tui, lv.engine, &req);
+			if (act == TUI_QUIT)
+				break;
+			if (act == TUI_REPAIR)
+				tui_message(lv.tui, "repair: this version proposes the corrected command "
+					    "line (see the finding's details) but does not restart VMs yet");
+			if (act == TUI_REDRAW)
+				next_tick = 0;
+		}
+
+		double t = now_mono();
+		if (t >= next_tick) {
+			next_tick = t + 1.0;
+			engine_tick(lv.engine, now_real());
+			uint64_t drops = update_drops(&lv);
+			lv.bridges = engine_bridge_count(lv.engine);
+			if (lv.rescan_vms)
+				rescan_vms(&lv);
+			lv.stage = "sampling";
+			if (lv.tui && !tui_paused(lv.tui)) {
+				char mode[96];
+				snprintf(mode, sizeof(mode), "live, %u ports captured", livecap_count(lv.cap));
+				struct tui_status st = {
+					.mode = mode, .drops = drops,
+					.ports_watched = livecap_count(lv.cap),
+					.message = lv.last_error[0] ? lv.last_error : NULL,
+					.repair_available = false,
+				};
+				tui_draw(lv.tui, lv.engine, &st);
+			}
+			if (o->mode == LIVE_DAEMON) {
+				log_changes(&lv);
+				if (o->cfg->metrics_file[0] && t >= next_metrics) {
+					write_metrics(&lv, o->cfg->metrics_file);
+					next_metrics = t + o->cfg->interval;
+				}
+			}
+		}
+		if (t >= next_refresh) {
+			next_refresh = t + REFRESH_SECONDS;
+			lv.stage = "netlink refresh";
+			if (nlbridge_refresh(lv.nl, on_netlink, &lv) < 0)
+				log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
+			rescan_vms(&lv);
+			lv.stage = "sampling";
+		}
+	}
+	if (o->mode == LIVE_DAEMON && o->cfg->metrics_file[0])
+		write_metrics(&lv, o->cfg->metrics_file);
+
+done:
+	if (lv.tui) {
+		log_set_sink(NULL, NULL);
+		tui_close(lv.tui);
+		lv.tui = NULL;
+	}
+	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT)
+		rescan_vms(&lv);
+	status = finish(&lv, unknown);
+	if (unknown && o->mode == LIVE_CHECK)
+		status = CHECK_UNKNOWN;
+out:
+	if (lv.tui)
+		tui_close(lv.tui);
+	pipeline_free(&lv.pl);
+	engine_free(lv.engine);
+	livecap_free(lv.cap);
+	vmwatch_free(lv.vms);
+	if (lv.nl)
+		nlbridge_close(lv.nl);
+	sbuf_free(&lv.out);
+	free(lv.logged);
+	return status;
+}
