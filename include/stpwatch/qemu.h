@@ -140,6 +140,14 @@ struct qemu_nic {
 	char client[QEMU_ID_LEN];       /* its name in "info network" (id, or MODEL.N) */
 };
 
+/*
+ * A hub is shared when it holds two or more taps (frames between host
+ * bridges go through it), or two or more NICs and a tap (a guest bridging
+ * its NICs sends them back out).  One NIC with a tap and user-mode on one
+ * hub is not: nothing of the host can loop through it.  A shared hub that
+ * also holds a user/socket/... backend is reported, but qemu_fix_argv()
+ * refuses it.
+ */
 struct qemu_hub {
 	int id;
 	unsigned n_nics, n_backends, n_taps;

@@ -84,7 +84,6 @@ static int get_int(const char *arg, bool json, const char *implied, const char *
 	return (int)n;
 }
 
-
 /* ---- parse state ------------------------------------------------------ */
 
 #define MAX_CHARDEVS 32
@@ -282,7 +281,8 @@ static void opt_device(struct pstate *ps, int opt, int val, const char *arg)
 	get(arg, json, "driver", "id", n->id, sizeof(n->id));
 	get(arg, json, "driver", "netdev", n->netdev_id, sizeof(n->netdev_id));
 	nic_mac(n, arg, json, "driver", "mac");
-	/* qdev "vlan" property of NICs, QEMU < 3.0 (hw/core/qdev-properties-system.c) */
+	/* the "vlan" property NICs had until QEMU 3.0 (include/net/net.h
+	 * DEFINE_NIC_PROPERTIES(), DEFINE_PROP_VLAN): that hub */
 	if (!json)
 		n->hub = get_int(arg, false, "driver", "vlan", -1);
 }

@@ -392,56 +392,6 @@ bool qemu_parse_mac(const char *s, uint8_t mac[6])
 	return *s == '\0';
 }
 
-/* ---- for the engine --------------------------------------------------- */
-
-static bool vm_add(struct vm_info *vi, unsigned *dropped, const char *tap, int hub,
-		   const struct qemu_nic *n)
-{
-	if (!tap || !tap[0])
-		return false;
-	if (vi->n_nics >= ENGINE_MAX_VM_NICS) {
-		(*dropped)++;
-		return false;
-	}
-	struct vm_nic *v = &vi->nics[vi->n_nics++];
-	memset(v, 0, sizeof(*v));
-	snprintf(v->tap, sizeof(v->tap), "%s", tap);
-	v->hub = hub;
-	if (n && n->have_mac) {
-		v->have_mac = true;
-		memcpy(v->mac, n->mac, 6);
-	}
-	return true;
-}
-
-unsigned qemu_model_to_vm_info(const struct qemu_model *m, struct vm_info *vi)
-{
-	unsigned dropped = 0;
-	vi->n_nics = 0;
-	for (unsigned i = 0; i < m->n_nics; i++) {
-		const struct qemu_nic *n = &m->nics[i];
-		if (n->hub >= 0 || n->backend < 0)
-			continue;
-		const struct qemu_netdev *nd = &m->netdevs[n->backend];
-		if (strcmp(nd->type, "tap") == 0)
-			vm_add(vi, &dropped, nd->ifname, -1, n);
-	}
-	for (unsigned h = 0; h < m->n_hubs; h++) {
-		const struct qemu_hub *hub = &m->hubs[h];
-		unsigned t = 0;
-		for (unsigned b = 0; b < hub->n_backends; b++) {
-			const struct qemu_netdev *nd = &m->netdevs[hub->backends[b]];
-			if (strcmp(nd->type, "tap") != 0 && strcmp(nd->type, "bridge") != 0)
-				continue;
-			const struct qemu_nic *n = t < hub->n_nics ? &m->nics[hub->nics[t]] : NULL;
-			vm_add(vi, &dropped, nd->ifname, hub->id, n);
-			t++;
-		}
-	}
-	return dropped;
-}
-
-
 /* ---- monitor text ----------------------------------------------------- */
 
 size_t qemu_macs_from_info_network(const struct qemu_model *m, const char *text,

@@ -216,7 +216,7 @@ static void test_check_ok(void **state)
 	assert_string_equal(s,
 		"STPWATCH OK - no STP trouble on 0 ports | critical=0;;;0 warning=0;;;0 info=0;;;0 "
 		"ports=0;;;0 frames=0c;;;0 bpdus=0c;;;0 bpdus_truncated=0c;;;0 bpdus_invalid=0c;;;0 "
-		"echoes=0c;;;0\n");
+		"echoes=0c;;;0 dropped=0c;;;0\n");
 	assert_int_equal(report_status(E), CHECK_OK);
 }
 
@@ -234,7 +234,7 @@ static void test_check_ok_with_traffic_and_info(void **state)
 	expect_clean_line(s);
 	assert_true(strncmp(s, "STPWATCH OK - no STP trouble on 2 ports | ", 42) == 0);
 	expect_text(s, " | critical=0;;;0 warning=0;;;0 info=1;;;0 ports=2;;;0 frames=3c;;;0 bpdus=3c;;;0 ");
-	expect_text(s, "echoes=0c;;;0\n");
+	expect_text(s, "echoes=0c;;;0 dropped=0c;;;0\n");
 }
 
 static void test_check_critical_shared_hub(void **state)
@@ -252,7 +252,7 @@ static void test_check_critical_shared_hub(void **state)
 	expect_text(s, "tap11");
 	assert_null(strstr(s, "more)"));   /* one finding only */
 	expect_text(s, " | critical=1;;;0 warning=0;;;0 info=0;;;0 ports=2;;;0 frames=4c;;;0 ");
-	expect_text(s, "echoes=2c;;;0\n");
+	expect_text(s, "echoes=2c;;;0 dropped=0c;;;0\n");
 	assert_true(text_len(s) <= 80);
 	assert_int_equal(report_status(E), CHECK_CRITICAL);
 }
@@ -605,7 +605,7 @@ static void test_json_empty(void **state)
 	(void)state;
 	json_report(false);
 	assert_string_equal(sbuf_str(&OUT),
-		"{\"findings\":[],\"summary\":{\"status\":\"OK\",\"critical\":0,\"warning\":0,\"info\":0}}");
+		"{\"findings\":[],\"summary\":{\"status\":\"OK\",\"capture_drops\":0,\"critical\":0,\"warning\":0,\"info\":0}}");
 }
 
 static void test_json_findings_fields(void **state)
@@ -628,7 +628,7 @@ static void test_json_findings_fields(void **state)
 	expect_text(s, "\"evidence\":\"");
 	expect_text(s, "\"explanation\":\"");
 	expect_text(s, "\"remedy\":\"");
-	expect_text(s, "\"summary\":{\"status\":\"CRITICAL\",\"critical\":2,\"warning\":1,\"info\":0}}");
+	expect_text(s, "\"summary\":{\"status\":\"CRITICAL\",\"capture_drops\":0,\"critical\":2,\"warning\":1,\"info\":0}}");
 	/* Most severe first in the array too. */
 	const char *crit = strstr(s, "\"severity\":\"critical\"");
 	const char *warn = strstr(s, "\"severity\":\"warning\"");
