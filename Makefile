@@ -53,7 +53,7 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
 EDGE_OBJ  := $(EDGE_SRC:%.c=$(B)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check check-unit check-golden check-cli check-asan demo deps bench \
+.PHONY: all check check-unit check-golden check-cli check-asan check-ns check-lab demo deps bench \
         golden-update install uninstall clean
 
 all: $(B)/stpwatch stpwatch
@@ -95,8 +95,21 @@ $(B)/tests/%: tests/unit/%.c $(B)/libstpedge.a $(B)/libstpcore.a
 deps:
 	@tests/deps.sh
 
+# The whole suite: unit, golden and conformance, CLI, the curses view in
+# tmux, namespace tests of netlink and /proc, and the lab (kernel STP and
+# real QEMU in throwaway namespaces; skipped with a notice where the machine
+# cannot run it: not root, no network namespaces, no QEMU).
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-golden check-cli
+	@$(MAKE) --no-print-directory check-unit check-golden check-cli check-tui check-ns check-lab
+
+check-ns: $(B)/tests/test_nlbridge $(B)/tests/test_procvm
+	@tests/run-skippable.sh ns tests/ns/nlbridge.sh $(B)/tests/test_nlbridge
+	@tests/run-skippable.sh ns tests/ns/procvm.sh $(B)/tests/test_procvm
+
+# Offline: every lab scenario's committed captures; live: the lab itself.
+check-lab: $(B)/stpwatch
+	@python3 tests/lab/offline.py $(B)/stpwatch
+	@tests/run-skippable.sh lab /usr/bin/python3 tests/lab/live.py $(B)/stpwatch
 
 check-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
@@ -115,7 +128,7 @@ golden-update: $(B)/stpwatch
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 		CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-		check-unit check-golden check-cli
+		check-unit check-golden check-cli check-tui check-ns check-lab
 
 demo: deps $(B)/stpwatch
 	@tests/demo.sh $(B)/stpwatch
@@ -138,3 +151,5 @@ $(B)/bench_engine: tests/bench/bench_engine.c $(B)/libstpcore.a
 
 bench: deps $(B)/stpwatch $(B)/bench_engine
 	@tests/bench/run.sh $(B)
+
+include tests/tui/tui.mk

@@ -4,8 +4,13 @@
 # STPWATCH_DEPS_EXTRA adds packages (e.g. "clang" for the sanitizer build).
 set -eu
 
+# Build: compiler, pkg-config and the libraries.  Tests: cmocka, python3
+# (test scripts, standard library only), tmux (the curses view), iproute2 and
+# qemu-system-x86 (the lab: namespaces, kernel STP, a real QEMU), tcpdump
+# (lab captures), procps.
 PACKAGES="gcc make pkg-config libpcap-dev libnl-3-dev libnl-route-3-dev
-libncurses-dev libcmocka-dev python3 tcpdump iproute2 ${STPWATCH_DEPS_EXTRA:-}"
+libncurses-dev libcmocka-dev python3 tmux iproute2 qemu-system-x86 tcpdump procps
+${STPWATCH_DEPS_EXTRA:-}"
 
 missing=""
 for p in $PACKAGES; do

@@ -171,8 +171,12 @@ build_qemu_args() {
             QARGS+=(-net "tap,ifname=$t,script=no,downscript=no")
             k=$((k + 1))
         done
-        # one more port on hub 0: the lab's frame injector (see inject.py)
-        QARGS+=(-net "socket,udp=127.0.0.1:$inj_target,localaddr=127.0.0.1:$inj_listen")
+        # one more port on hub 0: the lab's frame injector (see inject.py);
+        # LAB_INJECT=0 leaves it out, so that the VM's command line can be
+        # fixed mechanically (a socket backend on a shared hub cannot)
+        if [[ ${LAB_INJECT:-1} == 1 ]]; then
+            QARGS+=(-net "socket,udp=127.0.0.1:$inj_target,localaddr=127.0.0.1:$inj_listen")
+        fi
         ;;
     healthy)
         for t in "${taps[@]}"; do
@@ -436,6 +440,7 @@ start_vms() {
     # frames with the guest's MAC, into hub 0 of each VM (or net0 of the
     # healthy VM): NIC 0's MAC, IP 192.0.2.10+i
     for ((i = 0; i < NVMS; i++)); do
+        [[ ${LAB_INJECT:-1} == 1 || ${VM_STYLE[i]} != legacy ]] || continue
         local -a taps
         read -r -a taps <<<"${VM_TAPS[i]}"
         local mac
