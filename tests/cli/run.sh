@@ -137,5 +137,13 @@ expect "bad ifmap"           2 "bad --ifmap entry 'x=tap1'" - -- -r good.pcap --
 cp good.pcap 'a.b=c.pcap'
 expect "path with equals"    0 '' 14 -- -r 'a.b=c.pcap' --bpdus
 
+# Every long option --help names is documented in the manual.
+missing=""
+for opt in $("$stpwatch" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	name=${opt#--}
+	grep -q "Fl \\\\-$name\b" "$top/man/stpwatch.8" || missing="$missing $opt"
+done
+if [ -z "$missing" ]; then ok "man page documents every long option"; else fail "man page documents every long option" "missing:$missing"; fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
