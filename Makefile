@@ -53,7 +53,7 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
 EDGE_OBJ  := $(EDGE_SRC:%.c=$(B)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check check-unit check-golden check-cli check-asan check-ns check-lab demo deps bench \
+.PHONY: all check check-unit check-golden check-cli check-asan check-ns check-lab check-install demo deps bench \
         golden-update install uninstall clean
 
 all: $(B)/stpwatch stpwatch
@@ -100,7 +100,10 @@ deps:
 # real QEMU in throwaway namespaces; skipped with a notice where the machine
 # cannot run it: not root, no network namespaces, no QEMU).
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-golden check-cli check-tui check-ns check-lab
+	@$(MAKE) --no-print-directory check-unit check-golden check-cli check-install check-tui check-ns check-lab
+
+check-install: $(B)/stpwatch
+	@tests/install.sh $(B)/stpwatch
 
 check-ns: $(B)/tests/test_nlbridge $(B)/tests/test_procvm
 	@tests/run-skippable.sh ns tests/ns/nlbridge.sh $(B)/tests/test_nlbridge
@@ -133,13 +136,24 @@ check-asan: deps
 demo: deps $(B)/stpwatch
 	@tests/demo.sh $(B)/stpwatch
 
+SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+
 install: $(B)/stpwatch
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(B)/stpwatch $(DESTDIR)$(SBINDIR)/stpwatch
 	install -m 0644 man/stpwatch.8 $(DESTDIR)$(MANDIR)/man8/stpwatch.8
+	install -m 0644 contrib/stpwatch.bash-completion $(DESTDIR)$(BASHCOMPDIR)/stpwatch
+	sed 's|@SBINDIR@|$(SBINDIR)|' contrib/stpwatch.service >$(DESTDIR)$(UNITDIR)/stpwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stpwatch.service
+	install -m 0644 contrib/stpwatch.conf $(DESTDIR)$(SYSCONFDIR)/stpwatch.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/stpwatch $(DESTDIR)$(MANDIR)/man8/stpwatch.8
+	rm -f $(DESTDIR)$(SBINDIR)/stpwatch $(DESTDIR)$(MANDIR)/man8/stpwatch.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/stpwatch $(DESTDIR)$(UNITDIR)/stpwatch.service \
+		$(DESTDIR)$(SYSCONFDIR)/stpwatch.conf.example
 
 clean:
 	rm -rf build build-asan stpwatch
