@@ -113,6 +113,7 @@ check-ns: $(B)/tests/test_nlbridge $(B)/tests/test_procvm
 check-lab: $(B)/stpwatch
 	@python3 tests/lab/offline.py $(B)/stpwatch
 	@tests/run-skippable.sh lab /usr/bin/python3 tests/lab/live.py $(B)/stpwatch
+	@tests/run-skippable.sh lab /usr/bin/python3 tests/lab/repair.py $(B)/stpwatch
 
 check-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)

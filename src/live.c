@@ -21,6 +21,7 @@
 #include "livecap.h"
 #include "log.h"
 #include "nlbridge.h"
+#include "repair.h"
 #include "stpwatch/json.h"
 #include "stpwatch/metrics.h"
 #include "stpwatch/pipeline.h"
@@ -62,6 +63,11 @@ struct live {
 	unsigned n_fixes;
 	/* daemon: findings already logged, as "kind subject severity" lines */
 	char *logged;
+	/* --repair --auto: when each VM was last repaired */
+	int repaired_pid[64];
+	double repaired_at[64];
+	unsigned n_repaired;
+	int repair_status;
 };
 
 static double now_real(void)
@@ -237,6 +243,132 @@ static void tui_log_sink(void *ctx, enum log_level level, const char *msg)
 	tui_message(ctx, msg);
 }
 
+static void repair_options_from(const struct live *lv, struct repair_options *ro, bool dry)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->state_dir = lv->o->cfg->state_dir;
+	ro->shutdown_timeout = lv->o->cfg->shutdown_timeout;
+	ro->verify_timeout = 30.0;
+	ro->force = lv->o->force;
+	ro->dry_run = dry;
+}
+
+/* The VMs the shared-hub findings name (each once), filtered by --pid. */
+static unsigned repair_targets(struct live *lv, int *pids, unsigned max, bool critical_only)
+{
+	const struct finding_list *l = engine_findings(lv->engine);
+	unsigned n = 0;
+	for (unsigned i = 0; i < l->n && n < max; i++) {
+		const struct finding *f = &l->items[i];
+		if (f->kind != FINDING_SHARED_HUB || !f->vm_pid ||
+		    (critical_only && f->severity != SEVERITY_CRITICAL) ||
+		    (lv->o->repair_pid && f->vm_pid != lv->o->repair_pid))
+			continue;
+		bool dup = false;
+		for (unsigned k = 0; k < n; k++)
+			dup |= pids[k] == f->vm_pid;
+		if (!dup)
+			pids[n++] = f->vm_pid;
+	}
+	return n;
+}
+
+/* --repair: print each plan; with --yes carry it out.  Returns the exit status. */
+static int do_repairs(struct live *lv, bool critical_only)
+{
+	int pids[64], status = 0;
+	unsigned n = repair_targets(lv, pids, 64, critical_only);
+	struct repair_options ro;
+	repair_options_from(lv, &ro, !lv->o->yes);
+	struct json j;
+	if (lv->o->json) {
+		json_init(&j, &lv->out, true);
+		json_object_begin(&j, NULL);
+		json_array_begin(&j, "repairs");
+	}
+	if (n == 0 && !lv->o->json)
+		sbuf_printf(&lv->out, "No VM to repair: no shared-hub finding%s.\n",
+			    lv->o->repair_pid ? " for that pid" : "");
+	for (unsigned i = 0; i < n; i++) {
+		const struct vm_record *vm = vmwatch_find(lv->vms, pids[i]);
+		struct sbuf plan;
+		sbuf_init(&plan);
+		bool possible = vm && repair_plan(vm, &ro, &plan);
+		if (!vm)
+			sbuf_printf(&plan, "VM pid %d: gone\n", pids[i]);
+		int rc = possible ? 0 : REPAIR_REFUSED;
+		if (!lv->o->json) {
+			sbuf_puts(&lv->out, sbuf_str(&plan));
+			sbuf_puts(&lv->out, possible ? (lv->o->yes ? "  carrying it out now\n" :
+				  "  (nothing was changed: repeat with --yes to carry it out)\n") : "");
+			flush_out(&lv->out);
+		}
+		if (possible && lv->o->yes)
+			rc = repair_run(vm, &ro);
+		if (lv->o->json) {
+			json_object_begin(&j, NULL);
+			json_int(&j, "pid", pids[i]);
+			json_string(&j, "vm", vm ? vm->name : NULL);
+			json_string(&j, "plan", sbuf_str(&plan));
+			json_bool(&j, "possible", possible);
+			if (vm && vm->fix_argv) {
+				json_array_begin(&j, "argv");
+				for (int k = 0; k < vm->fix_argc; k++)
+					json_string(&j, NULL, vm->fix_argv[k]);
+				json_array_end(&j);
+			}
+			json_string(&j, "result", !lv->o->yes ? (possible ? "planned" : "refused") :
+				    rc == 0 ? "done" : rc == REPAIR_REFUSED ? "refused" :
+				    rc == REPAIR_ROLLED_BACK ? "rolled-back" : "failed");
+			json_object_end(&j);
+		}
+		if (rc > status)
+			status = rc;
+		sbuf_free(&plan);
+	}
+	if (lv->o->json) {
+		json_array_end(&j);
+		json_object_end(&j);
+		sbuf_putc(&lv->out, '\n');
+	}
+	flush_out(&lv->out);
+	return status;
+}
+
+/* --repair --auto: new critical shared hubs, each VM at most once per repair_interval. */
+static void auto_repair(struct live *lv)
+{
+	int pids[64];
+	unsigned n = repair_targets(lv, pids, 64, true);
+	for (unsigned i = 0; i < n; i++) {
+		double now = now_mono();
+		bool recent = false;
+		for (unsigned k = 0; k < lv->n_repaired; k++)
+			if (lv->repaired_pid[k] == pids[i] &&
+			    now - lv->repaired_at[k] < lv->o->cfg->repair_interval)
+				recent = true;
+		const struct vm_record *vm = vmwatch_find(lv->vms, pids[i]);
+		if (recent || !vm)
+			continue;
+		struct repair_options ro;
+		repair_options_from(lv, &ro, false);
+		struct sbuf plan;
+		sbuf_init(&plan);
+		bool possible = repair_plan(vm, &ro, &plan);
+		log_msg(LOG_LEVEL_INFO, "auto repair: %s", sbuf_str(&plan));
+		sbuf_free(&plan);
+		unsigned slot = lv->n_repaired < 64 ? lv->n_repaired++ : 63;
+		lv->repaired_pid[slot] = pids[i];
+		lv->repaired_at[slot] = now;
+		if (possible) {
+			int rc = repair_run(vm, &ro);
+			if (rc > lv->repair_status)
+				lv->repair_status = rc;
+			lv->rescan_vms = true;
+		}
+	}
+}
+
 static int finish(struct live *lv, const char *unknown)
 {
 	const struct live_options *o = lv->o;
@@ -303,7 +435,8 @@ int live_run(const struct live_options *o)
 
 	struct engine_config ec = o->cfg->engine;
 	/* One-shot modes judge everything they saw; the others let evidence age. */
-	if (o->mode == LIVE_VIEW || o->mode == LIVE_DAEMON || o->mode == LIVE_BPDUS)
+	if (o->mode == LIVE_VIEW || o->mode == LIVE_DAEMON || o->mode == LIVE_BPDUS ||
+	    (o->mode == LIVE_REPAIR && o->repair_auto))
 		ec.evidence_hold = ec.evidence_hold > 0 ? ec.evidence_hold : 60.0;
 	lv.engine = engine_new(&ec);
 	lv.cap = livecap_new(SNAPLEN_BPDU, CAPTURE_BUFFER);
@@ -358,7 +491,8 @@ int live_run(const struct live_options *o)
 			2.0 * (lv.max_hello > 0 ? lv.max_hello : 2.0) + 1.0;
 	double deadline = start + window;
 	double next_tick = start, next_refresh = start + REFRESH_SECONDS, next_metrics = start;
-	bool one_shot = o->mode == LIVE_CHECK || o->mode == LIVE_REPORT;
+	bool one_shot = o->mode == LIVE_CHECK || o->mode == LIVE_REPORT ||
+			(o->mode == LIVE_REPAIR && !o->repair_auto);
 
 	lv.stage = "sampling";
 	while (!stop_requested) {
@@ -407,9 +541,40 @@ int live_run(const struct live_options *o)
 			enum tui_action act = tui_handle_keys(lv.tui, lv.engine, &req);
 			if (act == TUI_QUIT)
 				break;
-			if (act == TUI_REPAIR)
-				tui_message(lv.tui, "repair: this version proposes the corrected command "
-					    "line (see the finding's details) but does not restart VMs yet");
+			if (act == TUI_REPAIR) {
+				/* The view gives the terminal back while the repair runs. */
+				log_set_sink(NULL, NULL);
+				tui_close(lv.tui);
+				lv.tui = NULL;
+				const struct vm_record *vm = vmwatch_find(lv.vms, req.vm_pid);
+				struct repair_options ro;
+				repair_options_from(&lv, &ro, false);
+				struct sbuf plan;
+				sbuf_init(&plan);
+				if (vm && repair_plan(vm, &ro, &plan)) {
+					printf("%s\n", sbuf_str(&plan));
+					int res = repair_run(vm, &ro);
+					printf("\nrepair %s.\n", res == 0 ? "done" : res == REPAIR_REFUSED ?
+					       "refused: nothing was changed" : res == REPAIR_ROLLED_BACK ?
+					       "FAILED: the original command line runs again" :
+					       "FAILED and the rollback failed: the VM is down");
+				} else {
+					printf("%s\nnot repaired.\n", vm ? sbuf_str(&plan) : "the VM is gone");
+				}
+				sbuf_free(&plan);
+				printf("Press Enter to return to the view.");
+				fflush(stdout);
+				int c;
+				while ((c = getchar()) != EOF && c != '\n')
+					;
+				lv.tui = tui_open(err, sizeof(err));
+				if (!lv.tui)
+					break;
+				log_set_sink(tui_log_sink, lv.tui);
+				lv.rescan_vms = true;
+				next_tick = 0;
+				continue;
+			}
 			if (act == TUI_REDRAW)
 				next_tick = 0;
 		}
@@ -430,10 +595,12 @@ int live_run(const struct live_options *o)
 					.mode = mode, .drops = drops,
 					.ports_watched = livecap_count(lv.cap),
 					.message = lv.last_error[0] ? lv.last_error : NULL,
-					.repair_available = false,
+					.repair_available = true,
 				};
 				tui_draw(lv.tui, lv.engine, &st);
 			}
+			if (o->mode == LIVE_REPAIR && o->repair_auto && t - start >= window)
+				auto_repair(&lv);
 			if (o->mode == LIVE_DAEMON) {
 				log_changes(&lv);
 				if (o->cfg->metrics_file[0] && t >= next_metrics) {
@@ -460,9 +627,12 @@ done:
 		tui_close(lv.tui);
 		lv.tui = NULL;
 	}
-	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT)
+	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT || o->mode == LIVE_REPAIR)
 		rescan_vms(&lv);
-	status = finish(&lv, unknown);
+	if (o->mode == LIVE_REPAIR && !unknown)
+		status = o->repair_auto ? lv.repair_status : do_repairs(&lv, false);
+	else
+		status = finish(&lv, unknown);
 	if (unknown && o->mode == LIVE_CHECK)
 		status = CHECK_UNKNOWN;
 out:

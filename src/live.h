@@ -18,6 +18,7 @@ enum live_mode {
 	LIVE_REPORT,     /* sample for a window, the text report (or -j) */
 	LIVE_BPDUS,      /* print BPDUs as they arrive, until interrupted */
 	LIVE_DAEMON,     /* watch forever: log findings, write metrics */
+	LIVE_REPAIR,     /* sample, then plan (and with --yes carry out) repairs */
 };
 
 #define LIVE_MAX_IFACES 256
@@ -32,6 +33,11 @@ struct live_options {
 	struct check_thresholds thresholds;
 	struct stpwatch_config *cfg;
 	const char *proc_root;        /* "/proc" (tests may point elsewhere) */
+	/* --repair */
+	bool yes;                     /* carry the plan out */
+	bool force;                   /* may stop a guest that ignores the power button */
+	bool repair_auto;             /* keep watching and repair new critical shared hubs */
+	int repair_pid;               /* only this VM (0: every VM with a shared hub) */
 };
 
 /* Runs a mode; returns the process exit status. */

@@ -36,6 +36,7 @@ struct options {
 	bool check;
 	bool report;
 	bool daemon;
+	bool repair;
 	struct live_options live;
 	const char *config_file;     /* -f, or NULL for the default */
 	const char *taps;            /* --taps */
@@ -67,6 +68,14 @@ static void usage(FILE *to)
 		"  -c, --critical RANGE --check: CRITICAL likewise for critical findings\n"
 		"      --report         sample for the window and print the report\n"
 		"      --daemon         keep watching: log findings to syslog, write metrics\n"
+		"      --repair         show how each VM whose NICs share a hub would be restarted\n"
+		"                       with its corrected command line; --yes does it\n"
+		"      --yes            carry the repair out\n"
+		"      --force          may stop a guest that ignores the power button\n"
+		"      --auto           keep watching and repair new critical shared hubs (with --yes)\n"
+		"      --pid PID        repair only this VM\n"
+		"      --shutdown-timeout SECONDS\n"
+		"                       wait this long for a guest to power off (default 300)\n"
 		"  -r, --read [[BRIDGE/]PORT=]FILE\n"
 		"                       read a pcap or pcapng capture ('-' for stdin) taken on\n"
 		"                       PORT (default: the file's base name), a port of BRIDGE.\n"
@@ -330,7 +339,8 @@ static int run_offline(struct options *o)
 int main(int argc, char **argv)
 {
 	static struct options opts;
-	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS, OPT_WINDOW, OPT_REPORT, OPT_DAEMON };
+	enum { OPT_BPDUS = 256, OPT_CHECK, OPT_IFMAP, OPT_TAPS, OPT_WINDOW, OPT_REPORT, OPT_DAEMON,
+	       OPT_REPAIR, OPT_YES, OPT_FORCE, OPT_AUTO, OPT_PID, OPT_SHUTDOWN_TIMEOUT };
 	char err[300];
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
@@ -346,6 +356,12 @@ int main(int argc, char **argv)
 		{ "critical", required_argument, NULL, 'c' },
 		{ "report", no_argument, NULL, OPT_REPORT },
 		{ "daemon", no_argument, NULL, OPT_DAEMON },
+		{ "repair", no_argument, NULL, OPT_REPAIR },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "auto", no_argument, NULL, OPT_AUTO },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -419,6 +435,36 @@ int main(int argc, char **argv)
 		case OPT_DAEMON:
 			opts.daemon = true;
 			break;
+		case OPT_REPAIR:
+			opts.repair = true;
+			break;
+		case OPT_YES:
+			opts.live.yes = true;
+			break;
+		case OPT_FORCE:
+			opts.live.force = true;
+			break;
+		case OPT_AUTO:
+			opts.live.repair_auto = true;
+			break;
+		case OPT_PID: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v <= 0 || v > 0x3fffffff) {
+				fprintf(stderr, "%s: --pid wants a process id, not '%s'\n", progname, optarg);
+				bad = true;
+			}
+			opts.live.repair_pid = (int)v;
+			break;
+		}
+		case OPT_SHUTDOWN_TIMEOUT: {
+			char err2[200];
+			if (!config_set(&opts.cfg, "shutdown_timeout", optarg, err2, sizeof(err2))) {
+				fprintf(stderr, "%s: --shutdown-timeout: %s\n", progname, err2);
+				bad = true;
+			}
+			break;
+		}
 		case 'j':
 			opts.json = true;
 			break;
@@ -446,13 +492,22 @@ int main(int argc, char **argv)
 			progname, argv[optind], progname);
 		return usage_exit;
 	}
-	if (opts.check + opts.bpdus + opts.report + opts.daemon > 1) {
-		fprintf(stderr, "%s: --check, --report, --bpdus and --daemon do not go together\n",
-			progname);
+	if (opts.check + opts.bpdus + opts.report + opts.daemon + opts.repair > 1) {
+		fprintf(stderr, "%s: --check, --report, --bpdus, --daemon and --repair do not go "
+			"together\n", progname);
+		return usage_exit;
+	}
+	if ((opts.live.yes || opts.live.force || opts.live.repair_auto || opts.live.repair_pid) &&
+	    !opts.repair) {
+		fprintf(stderr, "%s: --yes, --force, --auto and --pid go with --repair\n", progname);
+		return usage_exit;
+	}
+	if (opts.live.repair_auto && !opts.live.yes) {
+		fprintf(stderr, "%s: --repair --auto changes VMs unattended: it needs --yes\n", progname);
 		return usage_exit;
 	}
 	if (opts.n_inputs > 0) {
-		if (opts.live.n_ifaces || opts.daemon || opts.report) {
+		if (opts.live.n_ifaces || opts.daemon || opts.report || opts.repair) {
 			fprintf(stderr, "%s: -i, --report and --daemon watch the host; "
 				"they do not go with -r\n", progname);
 			return usage_exit;
@@ -468,6 +523,8 @@ int main(int argc, char **argv)
 		opts.live.mode = LIVE_BPDUS;
 	else if (opts.daemon)
 		opts.live.mode = LIVE_DAEMON;
+	else if (opts.repair)
+		opts.live.mode = LIVE_REPAIR;
 	else if (opts.report || opts.json)
 		opts.live.mode = LIVE_REPORT;
 	else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

@@ -254,6 +254,16 @@ void engine_set_capture_drops(struct engine *e, uint64_t drops)
 	e->stats.capture_drops = drops;
 }
 
+/* Drops the echo evidence involving a port. */
+static void forget_echoes(struct engine *e, unsigned port)
+{
+	unsigned kept = 0;
+	for (unsigned i = 0; i < e->n_pairs; i++)
+		if (e->pairs[i].from != port && e->pairs[i].to != port)
+			e->pairs[kept++] = e->pairs[i];
+	e->n_pairs = kept;
+}
+
 void engine_vm(struct engine *e, const struct vm_info *vm, double now)
 {
 	advance_clock(e, now);
@@ -279,8 +289,13 @@ void engine_vm(struct engine *e, const struct vm_info *vm, double now)
 		if (!v->info.nics[k].tap[0])
 			continue;   /* a NIC on a user-mode or socket backend: no port */
 		int pi = engine_port_index(e, v->info.nics[k].tap, true);
-		if (pi >= 0)
-			e->ports[pi].info.kind = PORT_KIND_TAP;
+		if (pi < 0)
+			continue;
+		e->ports[pi].info.kind = PORT_KIND_TAP;
+		/* A new process on the tap: the old one's hub went with it. */
+		if (e->ports[pi].owner_pid && e->ports[pi].owner_pid != vm->pid)
+			forget_echoes(e, (unsigned)pi);
+		e->ports[pi].owner_pid = vm->pid;
 	}
 	e->findings_dirty = true;
 }

@@ -74,6 +74,7 @@ struct port_rec {
 	uint64_t heard_dropped;
 	bool from_snapshot;      /* told by netlink or the command line */
 	bool present;            /* false once the port is gone */
+	int owner_pid;           /* the process holding the tap, 0 if none known */
 	uint64_t frames, bpdus, bpdus_in, bpdus_out;
 	struct bpdu_brief last_bpdu;      /* last BPDU seen on the port */
 	struct bpdu_brief last_bpdu_in;   /* last one that was not our own */

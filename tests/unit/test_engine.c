@@ -467,6 +467,25 @@ static void test_shared_hub_bpdu_echoed_twice_is_critical(void **state)
 	assert_int_equal(F()->n, 1);
 }
 
+/* A new process on the taps (the VM restarted, e.g. repaired): the old hub's evidence goes. */
+static void test_shared_hub_evidence_dies_with_the_process(void **state)
+{
+	(void)state;
+	start();
+	vm2(4242, "web1", "tap10", 0, "tap11", 0, 999.0);
+	struct bspec s = cfgb(BR0, 0x8001);
+	bpdu_echo("tap10", "tap11", 1000.0, &s);
+	bpdu_echo("tap10", "tap11", 1002.0, &s);
+	assert_int_equal(one(FINDING_SHARED_HUB)->severity, SEVERITY_CRITICAL);
+	/* The same VM seen again keeps its evidence ... */
+	vm2(4242, "web1", "tap10", 0, "tap11", 0, 1003.0);
+	assert_int_equal(one(FINDING_SHARED_HUB)->severity, SEVERITY_CRITICAL);
+	/* ... a new process with one backend per NIC has none. */
+	engine_vm_gone(E, 4242, 1004.0);
+	vm2(4343, "web1", "tap10", -1, "tap11", -1, 1005.0);
+	assert_int_equal(nkind(FINDING_SHARED_HUB), 0);
+}
+
 static void test_shared_hub_single_echo_is_nothing(void **state)
 {
 	(void)state;
@@ -1929,6 +1948,7 @@ int main(void)
 		T(test_port_loop_taps_of_one_bridge_critical),
 		T(test_port_loop_uplinks_of_one_bridge_warning),
 		T(test_port_loop_not_for_outside_bpdu_on_two_uplinks),
+		T(test_shared_hub_evidence_dies_with_the_process),
 		T(test_port_loop_own_bpdu_arriving),
 		T(test_port_loop_own_bpdu_leaving_is_nothing),
 		T(test_port_loop_threshold_per_port_pair),
