@@ -108,6 +108,7 @@ check-install: $(B)/stpwatch
 check-ns: $(B)/tests/test_nlbridge $(B)/tests/test_procvm
 	@tests/run-skippable.sh ns tests/ns/nlbridge.sh $(B)/tests/test_nlbridge
 	@tests/run-skippable.sh ns tests/ns/procvm.sh $(B)/tests/test_procvm
+	@tests/run-skippable.sh ns tests/ns/daemon.sh $(B)/stpwatch
 
 # Offline: every lab scenario's committed captures; live: the lab itself.
 check-lab: $(B)/stpwatch
@@ -168,3 +169,4 @@ bench: deps $(B)/stpwatch $(B)/bench_engine
 	@tests/bench/run.sh $(B)
 
 include tests/tui/tui.mk
+include tests/fuzz/fuzz.mk

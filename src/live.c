@@ -168,6 +168,17 @@ static void rescan_vms(struct live *lv)
 	lv->rescan_vms = false;
 }
 
+/*
+ * Under systemd standard error is the journal already (JOURNAL_STREAM is
+ * set); elsewhere the line goes to syslog and to standard error.
+ */
+static void daemon_log(int prio, const char *text)
+{
+	if (!getenv("JOURNAL_STREAM"))
+		syslog(prio, "%s", text);
+	fprintf(stderr, "stpwatch: %s\n", text);
+}
+
 /* Daemon: one log line per new, changed or cleared finding. */
 static void log_changes(struct live *lv)
 {
@@ -183,9 +194,11 @@ static void log_changes(struct live *lv)
 		if (!lv->logged || !strstr(lv->logged, line)) {
 			int prio = f->severity == SEVERITY_CRITICAL ? LOG_CRIT :
 				   f->severity == SEVERITY_WARNING ? LOG_WARNING : LOG_INFO;
-			syslog(prio, "%s %s: %s%s%s%s", severity_name(f->severity),
-			       finding_kind_name(f->kind), f->subject, f->vm_pid ? " (VM " : "",
-			       f->vm_pid ? f->vm_name : "", f->vm_pid ? ")" : "");
+			char text[600];
+			snprintf(text, sizeof(text), "%s %s: %s%s%s%s", severity_name(f->severity),
+				 finding_kind_name(f->kind), f->subject, f->vm_pid ? " (VM " : "",
+				 f->vm_pid ? f->vm_name : "", f->vm_pid ? ")" : "");
+			daemon_log(prio, text);
 		}
 	}
 	/* Cleared: lines logged before that are not there now. */
@@ -194,8 +207,11 @@ static void log_changes(struct live *lv)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char line[512];
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
-		if (!strstr(sbuf_str(&now), line))
-			syslog(LOG_NOTICE, "cleared: %s", line);
+		if (!strstr(sbuf_str(&now), line)) {
+			char text[600];
+			snprintf(text, sizeof(text), "cleared: %s", line);
+			daemon_log(LOG_NOTICE, text);
+		}
 		p += len + (nl ? 1 : 0);
 	}
 	free(lv->logged);

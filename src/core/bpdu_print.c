@@ -44,7 +44,11 @@ void bpdu_print_text(struct sbuf *out, const struct packet *pkt, const struct bp
 
 	format_time_utc(when, pkt->ts_sec, pkt->ts_nsec);
 	format_mac(mac, f->src);
-	sbuf_printf(out, "%s %s %s", when, pkt->ifname ? pkt->ifname : "-", mac);
+	/* Interface names come from capture files and the network: escape them. */
+	const char *ifname = pkt->ifname ? pkt->ifname : "-";
+	sbuf_printf(out, "%s ", when);
+	escape_text(out, (const uint8_t *)ifname, strlen(ifname));
+	sbuf_printf(out, " %s", mac);
 	if (f->vlan >= 0)
 		sbuf_printf(out, " vlan %d", f->vlan);
 	sbuf_printf(out, " %s", bpdu_protocol_name(b));

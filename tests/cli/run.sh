@@ -145,5 +145,17 @@ for opt in $("$stpwatch" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 done
 if [ -z "$missing" ]; then ok "man page documents every long option"; else fail "man page documents every long option" "missing:$missing"; fi
 
+# The manual is clean for mandoc's linter (and man's, where man-db is there).
+if command -v mandoc >/dev/null 2>&1; then
+	lint=$(mandoc -Tlint -W warning "$top/man/stpwatch.8" 2>&1 | grep -v 'mandoc.db')
+	[ -z "$lint" ] && ok "mandoc -Tlint" || fail "mandoc -Tlint" "$lint"
+else
+	echo "SKIP mandoc -Tlint: mandoc is not installed"
+fi
+if command -v man >/dev/null 2>&1; then
+	warn=$(man --warnings -l "$top/man/stpwatch.8" 2>&1 >/dev/null)
+	[ -z "$warn" ] && ok "man --warnings" || fail "man --warnings" "$warn"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
