@@ -115,6 +115,7 @@ check-lab: $(B)/stpwatch
 	@python3 tests/lab/offline.py $(B)/stpwatch
 	@tests/run-skippable.sh lab /usr/bin/python3 tests/lab/live.py $(B)/stpwatch
 	@tests/run-skippable.sh lab /usr/bin/python3 tests/lab/repair.py $(B)/stpwatch
+	@tests/run-skippable.sh lab tests/lab/view.sh $(B)/stpwatch
 
 check-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
@@ -167,6 +168,7 @@ $(B)/bench_engine: tests/bench/bench_engine.c $(B)/libstpcore.a
 
 bench: deps $(B)/stpwatch $(B)/bench_engine
 	@tests/bench/run.sh $(B)
+	@tests/run-skippable.sh latency /usr/bin/python3 tests/bench/latency.py $(B)/stpwatch 3
 
 include tests/tui/tui.mk
 include tests/fuzz/fuzz.mk
