@@ -16,11 +16,13 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "live.h"
 #include "livecap.h"
 #include "log.h"
 #include "nlbridge.h"
+#include "privs.h"
 #include "repair.h"
 #include "stpwatch/json.h"
 #include "stpwatch/metrics.h"
@@ -502,6 +504,19 @@ int live_run(const struct live_options *o)
 	}
 	lv.bridges = engine_bridge_count(lv.engine);
 	rescan_vms(&lv);
+
+	/*
+	 * Watching needs, from now on: raw sockets for ports that appear later,
+	 * reading other processes' fds and environment (/proc), and reaching
+	 * monitor sockets that belong to other users.  Repair keeps everything
+	 * (it stops and starts processes as their users).
+	 */
+	if (o->mode != LIVE_REPAIR && geteuid() == 0) {
+		static const int keep[] = { CAP_NET_RAW, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH,
+					    CAP_DAC_OVERRIDE };
+		if (privs_keep(keep, sizeof(keep) / sizeof(keep[0]), err, sizeof(err)) < 0)
+			log_msg(LOG_LEVEL_WARNING, "cannot drop capabilities: %s", err);
+	}
 
 	double window = o->window > 0 ? o->window : o->cfg->window > 0 ? o->cfg->window :
 			2.0 * (lv.max_hello > 0 ? lv.max_hello : 2.0) + 1.0;

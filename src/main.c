@@ -17,6 +17,7 @@
 #include "live.h"
 #include "log.h"
 #include "offline.h"
+#include "privs.h"
 #include "stpwatch/config.h"
 #include "stpwatch/json.h"
 #include "stpwatch/report.h"
@@ -85,6 +86,7 @@ static void usage(FILE *to)
 		"                       captures (Linux cooked v2)\n"
 		"      --taps GLOBS     which port names are VM taps (default \"tap*,vnet*\")\n"
 		"  -f, --config FILE    settings file (default " DEFAULT_CONFIG ", if present)\n"
+		"  -Z, --user USER      with -r: become USER once the captures are open\n"
 		"      --check          print one monitoring-plugin line and exit 0 OK,\n"
 		"                       1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
 		"      --bpdus          print one line per BPDU instead of the report\n"
@@ -205,6 +207,22 @@ static bool load_config(struct options *o)
 	return ok;
 }
 
+static const char *switch_user;   /* -Z */
+static bool privs_failed;
+
+/* Reading captures needs no privilege at all once the files are open. */
+static void drop_all_privileges(void)
+{
+	char err[256];
+	int rc = switch_user ? privs_switch_user(switch_user, NULL, 0, err, sizeof(err))
+			     : (geteuid() == 0 ? privs_keep(NULL, 0, err, sizeof(err)) : 0);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		privs_failed = true;
+		exit(EXIT_FAILURE);
+	}
+}
+
 static void flush_out(struct sbuf *out)
 {
 	if (out->len) {
@@ -289,6 +307,7 @@ static int run_offline(struct options *o)
 	pl.ifnames = o->ifnames;
 	pl.n_ifnames = o->n_ifnames;
 
+	offline_opened_hook = drop_all_privileges;
 	unsigned failed = offline_run(o->inputs, o->n_inputs, &pl, flush_out);
 
 	int status = failed ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -349,6 +368,7 @@ int main(int argc, char **argv)
 		{ "ifmap", required_argument, NULL, OPT_IFMAP },
 		{ "taps", required_argument, NULL, OPT_TAPS },
 		{ "config", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'Z' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "timeout", required_argument, NULL, 't' },
@@ -377,7 +397,7 @@ int main(int argc, char **argv)
 			opts.check = true;
 	int usage_exit = opts.check ? CHECK_UNKNOWN : EXIT_USAGE;
 
-	while ((ch = getopt_long(argc, argv, "r:f:i:t:w:c:jVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:f:i:t:w:c:Z:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			bad |= add_input(&opts, optarg) < 0;
@@ -396,6 +416,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			opts.config_file = optarg;
+			break;
+		case 'Z':
+			switch_user = optarg;
 			break;
 		case 'i':
 			if (opts.live.n_ifaces == LIVE_MAX_IFACES) {

@@ -11,6 +11,8 @@
 #include "capsource.h"
 #include "offline.h"
 
+void (*offline_opened_hook)(void);
+
 struct reader {
 	struct offline_input *in;
 	struct capsource *src;
@@ -79,9 +81,12 @@ unsigned offline_run(struct offline_input *inputs, unsigned n, struct pipeline *
 		r->src = capsource_open(r->in->path, r->in->label, err, sizeof(err));
 		if (!r->src)
 			fail(r->in, err);
-		else
-			advance(r);
 	}
+	if (offline_opened_hook)
+		offline_opened_hook();
+	for (unsigned i = 0; i < n; i++)
+		if (readers[i].src)
+			advance(&readers[i]);
 
 	for (;;) {
 		struct reader *next = NULL;

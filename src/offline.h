@@ -32,4 +32,10 @@ struct offline_input {
 unsigned offline_run(struct offline_input *inputs, unsigned n, struct pipeline *pl,
 		     void (*flush)(struct sbuf *out));
 
+/*
+ * Called once every input is open and before a byte of any is parsed: the
+ * moment to give up privileges (NULL: nothing).
+ */
+extern void (*offline_opened_hook)(void);
+
 #endif /* STPWATCH_OFFLINE_H */
