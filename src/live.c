@@ -32,9 +32,15 @@
 
 /* An MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6): keep whole frames. */
 #define SNAPLEN_BPDU     1536
-#define CAPTURE_BUFFER   (256 * 1024)   /* kernel ring per port */
+/*
+ * Kernel ring per port.  Only BPDUs and broadcasts pass the filter, a few
+ * per second on a quiet port; 64 KiB holds a burst of a hundred full-size
+ * frames, and a thousand ports stay within 64 MiB.  Drops are counted.
+ */
+#define CAPTURE_BUFFER   (64 * 1024)
 #define DISPATCH_BUDGET  512            /* frames per port per wakeup */
-#define REFRESH_SECONDS  5.0            /* netlink refresh and VM rescan */
+#define REFRESH_SECONDS  5.0            /* netlink refresh (root changes are not announced) */
+#define VM_RESCAN_SECONDS 30.0          /* /proc rescan; taps coming and going trigger one at once */
 #define MAX_POLLFDS      (LIVE_MAX_IFACES * 8 + 4096)
 #define MAX_FIXES        256
 
@@ -110,6 +116,9 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		break;
 	}
 	case NLBRIDGE_EV_PORT:
+		/* A tap that changed (carrier: a VM started or stopped) may have a new owner. */
+		if (ev->port.kind == PORT_KIND_TAP)
+			lv->rescan_vms = true;
 		if (!livecap_has(lv->cap, ev->port.name) &&
 		    selected(lv->o, ev->port.name, ev->port.bridge)) {
 			char err[512];
@@ -124,6 +133,7 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		break;
 	case NLBRIDGE_EV_PORT_GONE:
 		livecap_remove(lv->cap, ev->port.name);
+		lv->rescan_vms = true;
 		break;
 	case NLBRIDGE_EV_RESYNC:
 		log_msg(LOG_LEVEL_WARNING, "netlink: %s; state read again", ev->reason ? ev->reason : "events lost");
@@ -522,6 +532,7 @@ int live_run(const struct live_options *o)
 			2.0 * (lv.max_hello > 0 ? lv.max_hello : 2.0) + 1.0;
 	double deadline = start + window;
 	double next_tick = start, next_refresh = start + REFRESH_SECONDS, next_metrics = start;
+	double next_vm_rescan = start + VM_RESCAN_SECONDS;
 	bool one_shot = o->mode == LIVE_CHECK || o->mode == LIVE_REPORT ||
 			(o->mode == LIVE_REPAIR && !o->repair_auto);
 
@@ -558,10 +569,11 @@ int live_run(const struct live_options *o)
 			unknown = lv.last_error;
 			break;
 		}
-		(void)first_cap;
 		if (rc > 0 && (fds[0].revents & POLLIN) && nlbridge_receive(lv.nl, on_netlink, &lv) < 0)
 			log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
-		livecap_dispatch(lv.cap, DISPATCH_BUDGET, on_frame, on_port_gone, &lv);
+		if (rc > 0)
+			livecap_dispatch_ready(lv.cap, fds + first_cap, n - first_cap, DISPATCH_BUDGET,
+					       on_frame, on_port_gone, &lv);
 		if (o->mode == LIVE_BPDUS)
 			flush_out(&lv.out);
 		else
@@ -614,7 +626,10 @@ int live_run(const struct live_options *o)
 		if (t >= next_tick) {
 			next_tick = t + 1.0;
 			engine_tick(lv.engine, now_real());
-			uint64_t drops = update_drops(&lv);
+			/* pcap_stats is a system call per port: every few seconds is enough. */
+			static uint64_t drops;
+			if (t >= next_refresh - 0.5 || one_shot)
+				drops = update_drops(&lv);
 			lv.bridges = engine_bridge_count(lv.engine);
 			if (lv.rescan_vms)
 				rescan_vms(&lv);
@@ -645,7 +660,10 @@ int live_run(const struct live_options *o)
 			lv.stage = "netlink refresh";
 			if (nlbridge_refresh(lv.nl, on_netlink, &lv) < 0)
 				log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
-			rescan_vms(&lv);
+			if (t >= next_vm_rescan) {
+				next_vm_rescan = t + VM_RESCAN_SECONDS;
+				lv.rescan_vms = true;
+			}
 			lv.stage = "sampling";
 		}
 	}

@@ -177,12 +177,26 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	d->frame(d->ctx, d->port->ifname, &rec);
 }
 
-unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
-			  livecap_gone_fn gone, void *ctx)
+static bool is_ready(const struct port_handle *h, const struct pollfd *fds, unsigned nfds)
+{
+	if (!fds)
+		return true;
+	for (unsigned k = 0; k < nfds; k++)
+		if (fds[k].fd == h->fd)
+			return fds[k].revents != 0;
+	return false;
+}
+
+static unsigned dispatch(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
+			 unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone, void *ctx)
 {
 	unsigned total = 0;
 	for (unsigned i = 0; i < lc->n;) {
 		struct port_handle *h = &lc->ports[i];
+		if (!is_ready(h, fds, nfds)) {
+			i++;
+			continue;
+		}
 		struct dispatch_ctx d = { h, frame, ctx };
 		int n = pcap_dispatch(h->pcap, (int)budget, on_packet, (u_char *)&d);
 		if (n < 0) {
@@ -199,6 +213,19 @@ unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn 
 		i++;
 	}
 	return total;
+}
+
+unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
+			  livecap_gone_fn gone, void *ctx)
+{
+	return dispatch(lc, NULL, 0, budget, frame, gone, ctx);
+}
+
+unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
+				unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone,
+				void *ctx)
+{
+	return dispatch(lc, fds, nfds, budget, frame, gone, ctx);
 }
 
 unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsigned max)

@@ -49,6 +49,14 @@ typedef void (*livecap_gone_fn)(void *ctx, const char *ifname, const char *why);
 /* Reads what is pending on every port, at most `budget` frames per port. */
 unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
 			  livecap_gone_fn gone, void *ctx);
+/*
+ * The same for the ports whose descriptors poll() reported ready (fds as
+ * filled by livecap_pollfds, revents set): an idle port costs no system
+ * call at all, which matters with a thousand of them.
+ */
+unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
+				unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone,
+				void *ctx);
 
 /* Drop counters, per port, refreshed from pcap_stats. Returns the number of ports. */
 unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsigned max);
