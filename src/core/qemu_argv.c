@@ -11,32 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu_int.h"
 #include "stpwatch/qemu.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void copy(char *dst, size_t len, const char *src)
-{
-	if (!len)
-		return;
-	size_t n = src ? strnlen(src, len - 1) : 0;
-	if (n)
-		memmove(dst, src, n);
-	dst[n] = '\0';
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool key_is(const char *s, const struct qemu_kv *kv, const char *key)
 {
@@ -210,7 +189,7 @@ static void opt_net(struct pstate *ps, int opt, int val, const char *arg)
 	if (!nd)
 		return;
 	nd->kind = QEMU_ND_NET;
-	copy(nd->type, sizeof(nd->type), type);
+	qemu_copy(nd->type, sizeof(nd->type), type);
 	if (!qemu_opts_get(arg, "type", "id", nd->id, sizeof(nd->id)))
 		qemu_opts_get(arg, "type", "name", nd->id, sizeof(nd->id));
 	backend_opts(nd, arg, false);
@@ -249,7 +228,7 @@ static void opt_nic(struct pstate *ps, int opt, int val, const char *arg)
 	if (!nd)
 		return;
 	nd->kind = QEMU_ND_NIC;
-	copy(nd->type, sizeof(nd->type), type);
+	qemu_copy(nd->type, sizeof(nd->type), type);
 	qemu_opts_get(arg, "type", "id", nd->id, sizeof(nd->id));
 	backend_opts(nd, arg, false);
 	int ni = (int)(n - ps->m->nics), di = (int)(nd - ps->m->netdevs);
@@ -276,8 +255,8 @@ static void opt_device(struct pstate *ps, int opt, int val, const char *arg)
 	if (!n)
 		return;
 	n->kind = json ? QEMU_NIC_DEVICE_JSON : QEMU_NIC_DEVICE;
-	copy(n->model, sizeof(n->model), drv);
-	copy(n->device, sizeof(n->device), drv);
+	qemu_copy(n->model, sizeof(n->model), drv);
+	qemu_copy(n->device, sizeof(n->device), drv);
 	get(arg, json, "driver", "id", n->id, sizeof(n->id));
 	get(arg, json, "driver", "netdev", n->netdev_id, sizeof(n->netdev_id));
 	nic_mac(n, arg, json, "driver", "mac");
@@ -342,8 +321,8 @@ static void add_monitor(struct qemu_model *m, int argi, bool qmp, const struct c
 	mon->qmp = qmp;
 	mon->kind = c->kind;
 	mon->server = c->server;
-	copy(mon->host, sizeof(mon->host), c->host);
-	copy(mon->port, sizeof(mon->port), c->port);
+	qemu_copy(mon->host, sizeof(mon->host), c->host);
+	qemu_copy(mon->port, sizeof(mon->port), c->port);
 	if (c->have_path)
 		mon->path = strdup(c->path);
 }
@@ -358,7 +337,7 @@ static void opt_monitor(struct pstate *ps, int argi, const char *arg, bool qmp)
 			struct mon_ref *r = &ps->monrefs[ps->n_monrefs++];
 			r->argi = argi;
 			r->qmp = qmp;
-			copy(r->chardev, sizeof(r->chardev), arg + 8);
+			qemu_copy(r->chardev, sizeof(r->chardev), arg + 8);
 		}
 		return;
 	}
@@ -494,7 +473,7 @@ static void dispatch(struct pstate *ps, const char *name, int opt, int val, cons
 			m->readconfig = dup_str(arg);
 	} else if (strcmp(name, "machine") == 0 || strcmp(name, "M") == 0) {
 		if (qemu_opts_get(arg, "type", "type", v, sizeof(v)))
-			copy(m->machine, sizeof(m->machine), v);
+			qemu_copy(m->machine, sizeof(m->machine), v);
 	} else if (strcmp(name, "daemonize") == 0) {
 		m->daemonize = true;
 	} else if (strcmp(name, "S") == 0) {
@@ -557,7 +536,7 @@ static void add_default_net(struct pstate *ps)
 	struct qemu_netdev *nd = new_netdev(ps, -1, -1);
 	if (nd) {
 		nd->kind = QEMU_ND_DEFAULT;
-		copy(nd->type, sizeof(nd->type), "user");
+		qemu_copy(nd->type, sizeof(nd->type), "user");
 		nd->hub = 0;
 	}
 }
@@ -585,12 +564,12 @@ int qemu_parse(struct qemu_model *m, const char *const *argv, int argc,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!argv || argc < 1 || !argv[0]) {
-		set_err(err, errlen, "empty argv");
+		qemu_set_err(err, errlen, "empty argv");
 		return -1;
 	}
 	struct pstate *ps = calloc(1, sizeof(*ps));
 	if (!ps) {
-		set_err(err, errlen, "out of memory");
+		qemu_set_err(err, errlen, "out of memory");
 		return -1;
 	}
 	ps->m = m;
@@ -600,7 +579,7 @@ int qemu_parse(struct qemu_model *m, const char *const *argv, int argc,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!a) {
-			set_err(err, errlen, "argv[%d] is NULL", i);
+			qemu_set_err(err, errlen, "argv[%d] is NULL", i);
 			rc = -1;
 			break;
 		}
@@ -640,7 +619,7 @@ int qemu_parse(struct qemu_model *m, const char *const *argv, int argc,
 			continue;
 		} else if (takes == 1) {
 			if (i + 1 >= argc || !argv[i + 1]) {
-				set_err(err, errlen, "argv[%d]: %s requires an argument", i, a);
+				qemu_set_err(err, errlen, "argv[%d]: %s requires an argument", i, a);
 				rc = -1;
 				break;
 			}

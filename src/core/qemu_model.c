@@ -10,30 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu_int.h"
 #include "stpwatch/qemu.h"
 
-static void copy(char *dst, size_t len, const char *src)
-{
-	if (!len)
-		return;
-	size_t n = src ? strnlen(src, len - 1) : 0;
-	if (n)
-		memmove(dst, src, n);
-	dst[n] = '\0';
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- links ------------------------------------------------------------ */
 
@@ -56,7 +35,7 @@ static int link_netdevs(struct qemu_model *m, char *err, size_t errlen)
 			continue;
 		int p = find_netdev(m, hp->peer_id);
 		if (p < 0 && !m->readconfig) {
-			set_err(err, errlen, "argv[%d]: hubport netdev=%s names no -netdev",
+			qemu_set_err(err, errlen, "argv[%d]: hubport netdev=%s names no -netdev",
 				hp->at.val, hp->peer_id);
 			return -1;
 		}
@@ -72,7 +51,7 @@ static int link_netdevs(struct qemu_model *m, char *err, size_t errlen)
 		if (p < 0) {
 			if (m->readconfig)
 				continue;
-			set_err(err, errlen, "argv[%d]: netdev=%s names no -netdev",
+			qemu_set_err(err, errlen, "argv[%d]: netdev=%s names no -netdev",
 				n->at.val, n->netdev_id);
 			return -1;
 		}
@@ -252,7 +231,7 @@ static void set_names(struct qemu_model *m)
 			continue;
 		struct qemu_nic *n = &m->nics[i];
 		if (n->id[0] && (n->kind == QEMU_NIC_DEVICE || n->kind == QEMU_NIC_DEVICE_JSON)) {
-			copy(n->client, sizeof(n->client), n->id);
+			qemu_copy(n->client, sizeof(n->client), n->id);
 			continue;
 		}
 		unsigned count = 0;
@@ -265,9 +244,9 @@ static void set_names(struct qemu_model *m)
 			count += queues;
 		}
 		char dev[QEMU_ID_LEN], name[QEMU_ID_LEN + 12];
-		copy(dev, sizeof(dev), n->device);
+		qemu_copy(dev, sizeof(dev), n->device);
 		snprintf(name, sizeof(name), "%s.%u", dev, count);
-		copy(n->client, sizeof(n->client), name);
+		qemu_copy(n->client, sizeof(n->client), name);
 	}
 }
 
@@ -278,7 +257,7 @@ static void finish_models(struct qemu_model *m)
 		if (n->kind == QEMU_NIC_DEVICE || n->kind == QEMU_NIC_DEVICE_JSON)
 			continue;
 		const char *d = n->model[0] ? qemu_nic_device(n->model) : qemu_default_nic(m->machine, -1, 0);
-		copy(n->device, sizeof(n->device), d ? d : n->model);
+		qemu_copy(n->device, sizeof(n->device), d ? d : n->model);
 	}
 }
 

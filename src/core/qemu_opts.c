@@ -5,10 +5,12 @@
  * model names, MAC addresses, the version banner and "info network".
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu_int.h"
 #include "stpwatch/qemu.h"
 
 /* ---- option strings --------------------------------------------------- */
@@ -489,4 +491,25 @@ int qemu_version_from_banner(const char *text, int *major, int *minor)
 		}
 	}
 	return -1;
+}
+
+/* Copies src into dst[len], cut to fit and always terminated. */
+void qemu_copy(char *dst, size_t len, const char *src)
+{
+	if (!len)
+		return;
+	size_t n = src ? strnlen(src, len - 1) : 0;
+	if (n)
+		memmove(dst, src, n);
+	dst[n] = '\0';
+}
+
+void qemu_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }
