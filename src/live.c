@@ -33,11 +33,14 @@
 /* An MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6): keep whole frames. */
 #define SNAPLEN_BPDU     1536
 /*
- * Kernel ring per port.  Only BPDUs and broadcasts pass the filter, a few
- * per second on a quiet port; 64 KiB holds a burst of a hundred full-size
- * frames, and a thousand ports stay within 64 MiB.  Drops are counted.
+ * Kernel rings: a budget shared by all ports, each ring between 16 and 256
+ * KiB.  Only BPDUs and broadcasts pass the filter, a few per second on a
+ * quiet port; 16 KiB still holds a burst of a dozen full-size frames, and a
+ * thousand ports stay within the budget.  Drops are counted and shown.
  */
-#define CAPTURE_BUFFER   (64 * 1024)
+#define CAPTURE_BUDGET   (16 * 1024 * 1024)
+#define CAPTURE_MIN      (16 * 1024)
+#define CAPTURE_MAX      (256 * 1024)
 #define DISPATCH_BUDGET  512            /* frames per port per wakeup */
 #define REFRESH_SECONDS  5.0            /* netlink refresh (root changes are not announced) */
 #define VM_RESCAN_SECONDS 30.0          /* /proc rescan; taps coming and going trigger one at once */
@@ -62,6 +65,7 @@ struct live {
 	struct sbuf out;
 	struct tui *tui;
 	const char *stage;            /* for -t: what we were doing */
+	bool dumping;                 /* first dump: ports are opened after it, sized by count */
 	double max_hello;             /* seconds, from the bridges seen */
 	unsigned bridges;
 	unsigned capture_errors;
@@ -119,7 +123,7 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		/* A tap that changed (carrier: a VM started or stopped) may have a new owner. */
 		if (ev->port.kind == PORT_KIND_TAP)
 			lv->rescan_vms = true;
-		if (!livecap_has(lv->cap, ev->port.name) &&
+		if (!lv->dumping && !livecap_has(lv->cap, ev->port.name) &&
 		    selected(lv->o, ev->port.name, ev->port.bridge)) {
 			char err[512];
 			if (livecap_add(lv->cap, ev->port.name, err, sizeof(err)) < 0) {
@@ -140,6 +144,30 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		break;
 	default:
 		break;
+	}
+}
+
+/* After the first dump: every selected port, each ring sized from the budget. */
+static void open_captures(struct live *lv)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < engine_port_count(lv->engine); i++) {
+		const struct port_info *p = engine_port_at(lv->engine, i);
+		if (p->bridge[0] && selected(lv->o, p->name, p->bridge))
+			n++;
+	}
+	int size = n ? CAPTURE_BUDGET / (int)n : CAPTURE_MAX;
+	livecap_set_buffer(lv->cap, size < CAPTURE_MIN ? CAPTURE_MIN : size > CAPTURE_MAX ? CAPTURE_MAX : size);
+	for (unsigned i = 0; i < engine_port_count(lv->engine); i++) {
+		const struct port_info *p = engine_port_at(lv->engine, i);
+		char err[512];
+		if (!p->bridge[0] || !selected(lv->o, p->name, p->bridge) || livecap_has(lv->cap, p->name))
+			continue;
+		if (livecap_add(lv->cap, p->name, err, sizeof(err)) < 0) {
+			lv->capture_errors++;
+			snprintf(lv->last_error, sizeof(lv->last_error), "%s", err);
+			log_msg(LOG_LEVEL_WARNING, "cannot capture on %s", err);
+		}
 	}
 }
 
@@ -467,7 +495,7 @@ int live_run(const struct live_options *o)
 	    (o->mode == LIVE_REPAIR && o->repair_auto))
 		ec.evidence_hold = ec.evidence_hold > 0 ? ec.evidence_hold : 60.0;
 	lv.engine = engine_new(&ec);
-	lv.cap = livecap_new(SNAPLEN_BPDU, CAPTURE_BUFFER);
+	lv.cap = livecap_new(SNAPLEN_BPDU, CAPTURE_MAX);
 	lv.vms = vmwatch_new(o->proc_root ? o->proc_root : "/proc");
 	if (!lv.engine || !lv.cap || !lv.vms) {
 		status = fail_early(o, "out of memory");
@@ -507,11 +535,14 @@ int live_run(const struct live_options *o)
 
 	double start = now_mono();
 	lv.stage = "netlink dump";
+	lv.dumping = true;
 	if (nlbridge_dump(lv.nl, on_netlink, &lv) < 0) {
 		snprintf(lv.last_error, sizeof(lv.last_error), "netlink dump: %s", nlbridge_error(lv.nl));
 		unknown = lv.last_error;
 		goto done;
 	}
+	lv.dumping = false;
+	open_captures(&lv);
 	lv.bridges = engine_bridge_count(lv.engine);
 	rescan_vms(&lv);
 

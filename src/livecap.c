@@ -38,6 +38,11 @@ struct livecap *livecap_new(int snaplen, int buffer_bytes)
 	return lc;
 }
 
+void livecap_set_buffer(struct livecap *lc, int buffer_bytes)
+{
+	lc->buffer_bytes = buffer_bytes;
+}
+
 void livecap_free(struct livecap *lc)
 {
 	if (!lc)

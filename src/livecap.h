@@ -33,6 +33,9 @@ struct livecap_port_stats {
 struct livecap *livecap_new(int snaplen, int buffer_bytes);
 void livecap_free(struct livecap *lc);
 
+/* The kernel ring for ports opened from now on. */
+void livecap_set_buffer(struct livecap *lc, int buffer_bytes);
+
 /* Starts capturing on a port; 0, or -1 with err set. Adding twice is a no-op. */
 int livecap_add(struct livecap *lc, const char *ifname, char *err, size_t errlen);
 void livecap_remove(struct livecap *lc, const char *ifname);
