@@ -33,14 +33,14 @@
 /* An MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6): keep whole frames. */
 #define SNAPLEN_BPDU     1536
 /*
- * Kernel rings: a budget shared by all ports, each ring between 16 and 256
- * KiB.  Only BPDUs and broadcasts pass the filter, a few per second on a
+ * Kernel rings: a budget shared by all ports, each ring between 16 KiB and 4
+ * MiB.  Only BPDUs and broadcasts pass the filter, a few per second on a
  * quiet port; 16 KiB still holds a burst of a dozen full-size frames, and a
  * thousand ports stay within the budget.  Drops are counted and shown.
  */
 #define CAPTURE_BUDGET   (16 * 1024 * 1024)
 #define CAPTURE_MIN      (16 * 1024)
-#define CAPTURE_MAX      (256 * 1024)
+#define CAPTURE_MAX      (4 * 1024 * 1024)
 #define DISPATCH_BUDGET  512            /* frames per port per wakeup */
 #define REFRESH_SECONDS  5.0            /* netlink refresh (root changes are not announced) */
 #define VM_RESCAN_SECONDS 30.0          /* /proc rescan; taps coming and going trigger one at once */
@@ -464,6 +464,15 @@ static int finish(struct live *lv, const char *unknown)
 	flush_out(&lv->out);
 	if (unknown && o->mode != LIVE_CHECK)
 		log_msg(LOG_LEVEL_ERROR, "%s", unknown);
+	if (o->mode == LIVE_BPDUS || o->mode == LIVE_DAEMON) {
+		/* As tcpdump does on exit: what was seen, and what was lost. */
+		struct engine_stats es;
+		engine_get_stats(lv->engine, &es);
+		fprintf(stderr, "stpwatch: %u ports, %llu frames captured, %llu BPDUs, "
+			"%llu dropped by the kernel\n", livecap_count(lv->cap),
+			(unsigned long long)es.frames, (unsigned long long)es.bpdus,
+			(unsigned long long)es.capture_drops);
+	}
 	return status;
 }
 

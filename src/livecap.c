@@ -82,7 +82,13 @@ static pcap_t *open_port(const struct livecap *lc, const char *ifname, char *err
 	}
 	pcap_set_snaplen(p, lc->snaplen);
 	pcap_set_promisc(p, 0);           /* a bridge port is promiscuous already */
-	pcap_set_immediate_mode(p, 1);    /* BPDUs are rare: deliver each at once */
+	/*
+	 * Frames are handed over in batches, at the latest after 50 ms: a BPDU
+	 * waits that long at most (hello times are seconds), and a broadcast
+	 * storm costs one wakeup per batch instead of one per frame.
+	 */
+	pcap_set_immediate_mode(p, 0);
+	pcap_set_timeout(p, 50);
 	pcap_set_buffer_size(p, lc->buffer_bytes);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	int rc = pcap_activate(p);
