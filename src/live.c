@@ -66,6 +66,7 @@ struct live {
 	struct tui *tui;
 	const char *stage;            /* for -t: what we were doing */
 	bool dumping;                 /* first dump: ports are opened after it, sized by count */
+	uint64_t drops;               /* capture drops, as last read from pcap_stats */
 	double max_hello;             /* seconds, from the bridges seen */
 	unsigned bridges;
 	unsigned capture_errors;
@@ -667,9 +668,9 @@ int live_run(const struct live_options *o)
 			next_tick = t + 1.0;
 			engine_tick(lv.engine, now_real());
 			/* pcap_stats is a system call per port: every few seconds is enough. */
-			static uint64_t drops;
 			if (t >= next_refresh - 0.5 || one_shot)
-				drops = update_drops(&lv);
+				lv.drops = update_drops(&lv);
+			uint64_t drops = lv.drops;
 			lv.bridges = engine_bridge_count(lv.engine);
 			if (lv.rescan_vms)
 				rescan_vms(&lv);
