@@ -44,6 +44,7 @@ struct nlbridge {
 	nlbridge_cb cb;
 	void *ctx;
 	int reported;
+	unsigned refreshes;       /* nlbridge_refresh() calls */
 	char err[160];
 };
 
@@ -225,17 +226,20 @@ out:
 }
 
 /*
- * A bridge again (RTM_GETLINK by index), then its ports (a link dump
- * filtered by IFLA_MASTER): a root change moves the ports' designated
- * root, bridge and cost without a notification.  A bridge gone meanwhile
- * is no error; its RTM_DELLINK is on the way.
+ * A bridge again (RTM_GETLINK by index), then, if it changed, its ports (a
+ * link dump filtered by IFLA_MASTER): a root change moves the ports'
+ * designated root, bridge and cost without a notification.  A port's own
+ * changes of state are announced, so an unchanged bridge needs its ports
+ * asked for only now and then (with_ports).  A bridge gone meanwhile is no
+ * error; its RTM_DELLINK is on the way.
  */
-static int refresh_one(struct nlbridge *nl, int ifindex)
+static int refresh_one(struct nlbridge *nl, int ifindex, bool with_ports)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	int before = nl->reported;
 	int rc = request(nl, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi),
 			 RTEXT_FILTER_SKIP_STATS, 0);
-	if (rc >= 0) {
+	if (rc >= 0 && (with_ports || nl->reported != before)) {
 		struct ifinfomsg all = { .ifi_family = AF_UNSPEC };
 		for (int attempt = 0; attempt < DUMP_RETRIES; attempt++) {
 			rc = request(nl, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &all,
@@ -261,9 +265,15 @@ int nlbridge_refresh(struct nlbridge *nl, nlbridge_cb cb, void *ctx)
 		snprintf(nl->err, sizeof(nl->err), "netlink: out of memory");
 		return -1;
 	}
+	/*
+	 * A thousand ports are a thousand messages of a few hundred octets
+	 * each (the kernel adds its IPv6 state to every one): every
+	 * PORTS_EVERY-th refresh only, unless the bridge changed.
+	 */
+	bool with_ports = nl->refreshes++ % NLBRIDGE_PORTS_EVERY == 0;
 	begin_call(nl, cb, ctx);
 	for (int k = 0; k < n; k++)
-		if (refresh_one(nl, bridges[k]) < 0)
+		if (refresh_one(nl, bridges[k], with_ports) < 0)
 			rc = -1;
 	nl->cb = NULL;
 	free(bridges);
@@ -334,7 +344,7 @@ int nlbridge_receive(struct nlbridge *nl, nlbridge_cb cb, void *ctx)
 		nl->ctx = ctx;
 	}
 	for (int idx; (idx = nlbridge_cache_next_dirty(nl->cache)) != 0;)
-		if (refresh_one(nl, idx) < 0)
+		if (refresh_one(nl, idx, false) < 0)
 			rc = -1;
 	nl->cb = NULL;
 	return rc < 0 ? -1 : nl->reported - start;

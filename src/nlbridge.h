@@ -28,7 +28,8 @@
  * notification when a bridge's root id, root port or root path cost
  * changes, only when a port's state does: nlbridge_receive() asks for a
  * bridge again after any of its ports changed, and nlbridge_refresh() asks
- * for all of them (call it every few seconds).
+ * for all of them (call it every few seconds), and for the ports of a
+ * bridge that changed.
  */
 #ifndef STPWATCH_NLBRIDGE_H
 #define STPWATCH_NLBRIDGE_H
@@ -215,7 +216,12 @@ int nlbridge_dump(struct nlbridge *nl, nlbridge_cb cb, void *ctx);
  */
 int nlbridge_receive(struct nlbridge *nl, nlbridge_cb cb, void *ctx);
 
-/* Asks for every known bridge again; reports those that changed.  0 or -1. */
+/*
+ * Asks for every known bridge again, and for the ports of those that
+ * changed (of all of them on the first call and every NLBRIDGE_PORTS_EVERY-th
+ * after); reports what changed.  0 or -1.
+ */
+#define NLBRIDGE_PORTS_EVERY 6
 int nlbridge_refresh(struct nlbridge *nl, nlbridge_cb cb, void *ctx);
 
 /* ---- the engine ---------------------------------------------------------- */

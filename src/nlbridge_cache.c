@@ -43,6 +43,14 @@ struct link_rec {
 	bool tc_prev;
 	uint32_t tc_count;
 
+	/* Bridge: what its ports' roles were last inferred from (infer_role). */
+	struct role_inputs {
+		bool known;
+		uint32_t stp_state;
+		uint16_t root_port_no;
+		uint64_t bridge_id;
+	} roles_from;
+
 	/* What was last reported (the consumer's view). */
 	bool rep_port, rep_bridge;
 	struct port_info rport;
@@ -117,6 +125,14 @@ static void forget(struct nlbridge_cache *c, struct link_rec *r)
 {
 	unsigned i = (unsigned)(r - c->links);
 	c->links[i] = c->links[--c->n];
+}
+
+/* snprintf(dst, size, "%s", src) without the formatting: runs per port per message. */
+static void copy_name(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 static const char *bridge_name(struct nlbridge_cache *c, int ifindex)
@@ -231,8 +247,8 @@ static void reconcile_port(struct nlbridge_cache *c, struct link_rec *r, bool fo
 {
 	bool want = r->is_port && !r->stale;
 	if (want) {
-		snprintf(r->port.name, sizeof(r->port.name), "%s", r->name);
-		snprintf(r->port.bridge, sizeof(r->port.bridge), "%s", bridge_name(c, r->master));
+		copy_name(r->port.name, sizeof(r->port.name), r->name);
+		copy_name(r->port.bridge, sizeof(r->port.bridge), bridge_name(c, r->master));
 		r->port.ifindex = r->ifindex;
 		r->px.role = infer_role(c, r);
 	}
@@ -255,9 +271,8 @@ static void reconcile_bridge(struct nlbridge_cache *c, struct link_rec *r, bool 
 {
 	bool want = r->is_bridge && !r->stale;
 	if (want) {
-		snprintf(r->bridge.name, sizeof(r->bridge.name), "%s", r->name);
-		snprintf(r->bridge.root_port, sizeof(r->bridge.root_port), "%s",
-			 root_port_name(c, r));
+		copy_name(r->bridge.name, sizeof(r->bridge.name), r->name);
+		copy_name(r->bridge.root_port, sizeof(r->bridge.root_port), root_port_name(c, r));
 		r->bridge.topology_changes = r->tc_count;
 	}
 	if (r->rep_bridge && (!want || strcmp(r->rbridge.name, r->bridge.name) != 0)) {
@@ -273,9 +288,26 @@ static void reconcile_bridge(struct nlbridge_cache *c, struct link_rec *r, bool 
 	}
 }
 
-/* A bridge changed: its ports' roles may have. */
-static void reconcile_ports_of(struct nlbridge_cache *c, int bridge, nlbridge_cb cb, void *ctx)
+/*
+ * A bridge changed: its ports' roles may have, but only if what infer_role
+ * reads of the bridge did.  Reconciling every port on every message would
+ * make a refresh of a thousand-port bridge quadratic.
+ */
+static void reconcile_ports_of(struct nlbridge_cache *c, struct link_rec *br, nlbridge_cb cb,
+			       void *ctx)
 {
+	struct role_inputs now = {
+		.known = br->is_bridge && (br->have & NLB_HAVE_BRIDGE),
+		.stp_state = br->bx.stp_state,
+		.root_port_no = br->bx.root_port_no,
+		.bridge_id = br->bridge.bridge_id,
+	};
+	const struct role_inputs *was = &br->roles_from;
+	if (now.known == was->known && now.stp_state == was->stp_state &&
+	    now.root_port_no == was->root_port_no && now.bridge_id == was->bridge_id)
+		return;
+	br->roles_from = now;
+	int bridge = br->ifindex;
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->links[i].is_port && c->links[i].master == bridge)
 			reconcile_port(c, &c->links[i], false, cb, ctx);
@@ -449,7 +481,7 @@ void nlbridge_cache_feed(struct nlbridge_cache *c, const struct nlbridge_event *
 		if (!quiet) {
 			reconcile_port(c, r, false, cb, ctx);
 			reconcile_bridge(c, r, false, cb, ctx);
-			reconcile_ports_of(c, r->ifindex, cb, ctx);
+			reconcile_ports_of(c, r, cb, ctx);
 		}
 		return;
 	case NLBRIDGE_EV_PORT:
@@ -502,7 +534,7 @@ void nlbridge_cache_feed(struct nlbridge_cache *c, const struct nlbridge_event *
 	struct link_rec *b = master ? find(c, master) : NULL;
 	if (b && b->is_bridge) {
 		reconcile_bridge(c, b, false, cb, ctx);
-		reconcile_ports_of(c, master, cb, ctx);
+		reconcile_ports_of(c, b, cb, ctx);
 	}
 }
 
