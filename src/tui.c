@@ -316,6 +316,9 @@ static void take_snapshot(struct tui *t, struct engine *e)
 {
 	const struct finding_list *fl = engine_findings(e);
 
+	struct engine_stats es;
+	engine_get_stats(e, &es);
+	t->bpdus_malformed = es.bpdus_truncated + es.bpdus_invalid;
 	t->now = engine_now(e);
 	if (!(t->now > 0))
 		t->now = (double)time(NULL);

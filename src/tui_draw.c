@@ -200,6 +200,9 @@ static void draw_header(struct tui *t)
 	pen_printf(t, &q, sev[SEVERITY_WARNING] ? tui_look_attr(t, LOOK_WARNING) : A_NORMAL,
 		   " %u warning", sev[SEVERITY_WARNING]);
 	pen_printf(t, &q, A_NORMAL, " %u info", sev[SEVERITY_INFO]);
+	if (t->bpdus_malformed)            /* what a guest sends that no bridge would */
+		pen_printf(t, &q, tui_look_attr(t, LOOK_CAUTION), "  %llu malformed BPDU%s",
+			   (unsigned long long)t->bpdus_malformed, t->bpdus_malformed == 1 ? "" : "s");
 }
 
 static const char *const pane_names[PANE_COUNT] = { "ports", "findings", "VMs" };

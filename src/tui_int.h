@@ -127,6 +127,7 @@ struct tui {
 	/* from the caller */
 	char mode[128];
 	uint64_t drops;
+	uint64_t bpdus_malformed;        /* truncated + invalid, from the engine */
 	unsigned ports_watched;
 	char st_message[TUI_MSG_LEN];
 	bool repair_available;

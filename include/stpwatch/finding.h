@@ -74,6 +74,15 @@ void finding_list_sort(struct finding_list *l);
 void finding_add_port(struct finding *f, const char *port);
 void finding_add_bridge(struct finding *f, const char *bridge);
 bool finding_has_port(const struct finding *f, const char *port);
+/*
+ * Makes the text of a finding (subject, evidence, explanation, remedy)
+ * printable ASCII, so that every consumer (the daemon's log lines too) may
+ * print it as it is: names in it (interface names may hold ESC, quotes,
+ * bytes that are not UTF-8) appear with \xNN escapes and backslashes
+ * doubled.  ports[], bridges[] and vm_name keep the names as they are, for
+ * matching; every writer escapes those.
+ */
+void finding_make_printable(struct finding *f);
 /* The most severe severity in the list, or -1 when it is empty. */
 int finding_list_worst(const struct finding_list *l);
 

@@ -40,6 +40,9 @@ void json_fixed(struct json *j, const char *key, double value, int decimals);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 
+/* Length of the valid UTF-8 sequence (RFC 3629) starting s[0..n), or 0. */
+size_t json_utf8_length(const uint8_t *s, size_t n);
+
 /* Appends s[0..n) to out as the inside of a JSON string. */
 void json_escape_bytes(struct sbuf *out, const uint8_t *s, size_t n);
 

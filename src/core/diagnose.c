@@ -399,6 +399,89 @@ static bool echo_explains(const struct engine *e, unsigned port, uint64_t sender
 	return false;
 }
 
+/* Whether the guest behind a port says it is the root of the tree `root`. */
+static bool guest_claims_root(const struct engine *e, const struct port_rec *p, uint64_t root)
+{
+	for (unsigned h = 0; h < p->n_heard; h++) {
+		const struct heard_rec *hr = &p->heard[h];
+		if (recent(e, hr->last) && hr->has_timers && hr->root_id == root &&
+		    (hr->sender_id & 0xffffffffffffULL) == (root & 0xffffffffffffULL) &&
+		    !engine_is_local_bridge_id(e, hr->sender_id))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A guest's BPDUs on a tap.  Those that name a root better than the bridge's
+ * own (a guest claiming the root) are critical once the bridge has taken
+ * that root through the tap, a warning while it has not (root guard).
+ */
+static bool foreign_bpdu(struct engine *e, const struct port_rec *p, const struct bridge_rec *own,
+			 uint64_t own_id, const struct heard_rec *hr, const char *id)
+{
+	const char *own_bridge = p->info.bridge;
+	bool kernel = !own || !own->from_snapshot || own->info.kernel_stp;
+	bool ignored = kernel && strcmp(hr->protocol, "stp") != 0;
+	uint64_t own_root = own && own->from_snapshot && own->info.root_id &&
+			    strcmp(own->info.root_port, p->info.name) != 0 ? own->info.root_id : own_id;
+	bool taken = own && own->from_snapshot && hr->has_timers &&
+		     strcmp(own->info.root_port, p->info.name) == 0 && own->info.root_id == hr->root_id;
+	bool superior = hr->has_timers && hr->root_id && own_root && hr->root_id < own_root;
+	struct finding *f = finding_list_add(&e->findings, FINDING_FOREIGN_BPDU,
+					     taken ? SEVERITY_CRITICAL : SEVERITY_WARNING);
+	if (!f)
+		return false;
+	char mac[MAC_STRLEN], root[BRIDGE_ID_STRLEN];
+	format_mac(mac, hr->src);
+	format_bridge_id(root, hr->root_id);
+	finding_add_port(f, p->info.name);
+	finding_add_bridge(f, own_bridge);
+	set_vm(f, vm_of_tap(e, p->info.name));
+	f->count = hr->count;
+	f->first_seen = hr->first;
+	f->last_seen = hr->last;
+	if (!hr->has_timers) {
+		/* TCNs name no bridge: the source address is all there is. */
+		snprintf(f->subject, sizeof(f->subject), "%s TCN from %s", p->info.name, mac);
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu %s TCN BPDUs (source %s) on tap %s",
+			 (unsigned long long)hr->count, hr->protocol, mac, p->info.name);
+	} else {
+		snprintf(f->subject, sizeof(f->subject), "%s from %s", p->info.name, id);
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%llu %s BPDUs from bridge %s port %04x (source %s) on tap %s, root %s",
+			 (unsigned long long)hr->count, hr->protocol, id, hr->port_id, mac,
+			 p->info.name, root);
+	}
+	if (taken || superior) {
+		bool self = (hr->sender_id & 0xffffffffffffULL) == (hr->root_id & 0xffffffffffffULL);
+		char was[BRIDGE_ID_STRLEN];
+		format_bridge_id(was, own_root);
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "The guest behind %s %s root %s, better than %s (%s)%s",
+			 p->info.name, self ? "claims to be the" : "announces", root,
+			 own_root == own_id ? "the bridge's own id" : "the bridge's root", was,
+			 taken ? ": the bridge now reaches its root through the VM, so the tree of "
+				 "every bridge and LAN behind it is rebuilt around a guest, which can "
+				 "see or drop their traffic." :
+				 "; the bridge has not taken it (root guard, or a port not yet up).");
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "Set root guard or BPDU guard on the tap (bridge link set dev %s root_block on, "
+			 "or guard on) and stop STP in the guest.", p->info.name);
+		return true;
+	}
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "The guest behind %s sends %s BPDUs: it bridges inside the VM.%s",
+		 p->info.name, hr->protocol,
+		 ignored ? " The kernel's 802.1D STP ignores RSTP/MSTP/PVST+ BPDUs, so a "
+			   "loop through this guest would go unnoticed." : "");
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "Stop STP/bridging in the guest, or set BPDU guard on the port "
+		 "(bridge link set dev %s guard on).", p->info.name);
+	return true;
+}
+
 /* ---- what each port heard: own BPDUs, other local bridges, guests ---- */
 
 static void diagnose_heard(struct engine *e)
@@ -481,33 +564,8 @@ static void diagnose_heard(struct engine *e)
 			}
 			/* A guest speaking STP: only judged when our own id is known. */
 			if (port_is_tap(p) && !local && !sent_by_us && (arrived || (own_id && hr->dir_unknown))) {
-				bool kernel = !own || !own->from_snapshot || own->info.kernel_stp;
-				bool ignored = kernel && strcmp(hr->protocol, "stp") != 0;
-				struct finding *f = finding_list_add(&e->findings, FINDING_FOREIGN_BPDU,
-								     SEVERITY_WARNING);
-				if (!f)
+				if (!foreign_bpdu(e, p, own, own_id, hr, id))
 					return;
-				snprintf(f->subject, sizeof(f->subject), "%s from %s", p->info.name, id);
-				finding_add_port(f, p->info.name);
-				finding_add_bridge(f, own_bridge);
-				set_vm(f, vm_of_tap(e, p->info.name));
-				f->count = hr->count;
-				f->first_seen = hr->first;
-				f->last_seen = hr->last;
-				char mac[MAC_STRLEN];
-				format_mac(mac, hr->src);
-				snprintf(f->evidence, sizeof(f->evidence),
-					 "%llu %s BPDUs from bridge %s port %04x (source %s) on tap %s",
-					 (unsigned long long)hr->count, hr->protocol, id, hr->port_id, mac,
-					 p->info.name);
-				snprintf(f->explanation, sizeof(f->explanation),
-					 "The guest behind %s sends %s BPDUs: it bridges inside the VM.%s",
-					 p->info.name, hr->protocol,
-					 ignored ? " The kernel's 802.1D STP ignores RSTP/MSTP/PVST+ BPDUs, so a "
-						   "loop through this guest would go unnoticed." : "");
-				snprintf(f->remedy, sizeof(f->remedy),
-					 "Stop STP/bridging in the guest, or set BPDU guard on the port "
-					 "(bridge link set dev %s guard on).", p->info.name);
 			}
 		}
 
@@ -516,6 +574,7 @@ static void diagnose_heard(struct engine *e)
 			for (unsigned b = a + 1; b < p->n_heard; b++) {
 				const struct heard_rec *x = &p->heard[a], *y = &p->heard[b];
 				if (!recent(e, x->last) || !recent(e, y->last) ||
+				    !x->has_timers || !y->has_timers ||   /* TCNs carry none */
 				    strcmp(x->protocol, "pvst") == 0 || strcmp(y->protocol, "pvst") == 0)
 					continue;
 				if (x->max_age == y->max_age && x->hello_time == y->hello_time &&
@@ -632,7 +691,8 @@ static void diagnose_snapshots(struct engine *e)
 		if (!br->from_snapshot || !br->info.root_port[0])
 			continue;
 		int pi = engine_port_index(e, br->info.root_port, false);
-		if (pi < 0 || !port_is_tap(&e->ports[pi]))
+		if (pi < 0 || !port_is_tap(&e->ports[pi]) ||
+		    guest_claims_root(e, &e->ports[pi], br->info.root_id))
 			continue;
 		struct finding *f = finding_list_add(&e->findings, FINDING_BRIDGE_MERGE, SEVERITY_CRITICAL);
 		if (!f)
@@ -655,6 +715,49 @@ static void diagnose_snapshots(struct engine *e)
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "Give the VM one QEMU backend per NIC (see shared-hub) or stop the guest bridging.");
 	}
+}
+
+/* A local bridge whose root changed between two snapshots (live). */
+static bool bridge_root_change(struct engine *e, const struct bridge_rec *br)
+{
+	if (!br->root.total || !br->present || !recent(e, br->last_root_change))
+		return true;
+	bool storm = br->root.storm && recent(e, br->root.storm_last);
+	int pi = br->last_root_port[0] ? engine_port_index(e, br->last_root_port, false) : -1;
+	bool via_tap = pi >= 0 && port_is_tap(&e->ports[pi]);
+	struct finding *f = finding_list_add(&e->findings, FINDING_ROOT_CHANGE,
+					     storm || via_tap ? SEVERITY_WARNING : SEVERITY_INFO);
+	if (!f)
+		return false;
+	char from[BRIDGE_ID_STRLEN], to[BRIDGE_ID_STRLEN], via[96] = "";
+	format_bridge_id(from, br->last_root_from);
+	format_bridge_id(to, br->last_root_to);
+	snprintf(f->subject, sizeof(f->subject), "%s", br->info.name);
+	finding_add_bridge(f, br->info.name);
+	if (pi >= 0) {
+		finding_add_port(f, br->last_root_port);
+		set_vm(f, vm_of_tap(e, br->last_root_port));
+		snprintf(via, sizeof(via), " through %s%s", via_tap ? "tap " : "port ",
+			 br->last_root_port);
+	}
+	f->count = br->root.total;
+	f->first_seen = storm ? br->root.storm_first : br->last_root_change;
+	f->last_seen = storm ? br->root.storm_last : br->last_root_change;
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "bridge %s changed its root %u times (at most %u within %g s), last from %s to %s%s",
+		 br->info.name, br->root.total, br->root.peak, e->cfg.root_change_window, from, to, via);
+	snprintf(f->explanation, sizeof(f->explanation), "%s", via_tap ?
+		 "The bridge takes its root through a VM NIC: a guest claims the root or joins "
+		 "this bridge to another network; every change flushes MAC tables." : storm ?
+		 "The root bridge keeps changing: every change flushes MAC tables and "
+		 "stops forwarding on the ports that change role." :
+		 "The root bridge changed, e.g. a bridge started or a link to the root came up.");
+	snprintf(f->remedy, sizeof(f->remedy), "%s", via_tap ?
+		 "Set root guard on VM taps (bridge link set dev TAP root_block on) and pin the root "
+		 "with the lowest bridge priority." :
+		 "Pin the root: give the intended root the lowest bridge priority "
+		 "(ip link set dev BRIDGE type bridge priority 4096).");
+	return true;
 }
 
 /* ---- senders: root changes, timers; ports: topology-change storms ---- */
@@ -712,6 +815,10 @@ static void diagnose_senders(struct engine *e)
 				 "max-age 20, forward-delay 15 (the defaults).");
 		}
 	}
+
+	for (unsigned i = 0; i < e->n_bridges; i++)
+		if (!bridge_root_change(e, &e->bridges[i]))
+			return;
 
 	for (unsigned i = 0; i < e->n_ports; i++) {
 		const struct port_rec *p = &e->ports[i];
@@ -810,5 +917,7 @@ void diagnose(struct engine *e)
 	diagnose_senders(e);
 	diagnose_macs(e);
 	drop_ignored(e);
+	for (unsigned i = 0; i < e->findings.n; i++)
+		finding_make_printable(&e->findings.items[i]);
 	finding_list_sort(&e->findings);
 }

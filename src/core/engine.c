@@ -233,6 +233,15 @@ void engine_bridge(struct engine *e, const struct bridge_info *bi, double now)
 	struct bridge_rec *b = bridge_create(e, bi->name);
 	if (!b)
 		return;
+	/* The kernel announces no root change: compare the snapshots. */
+	if (b->from_snapshot && b->info.root_id && bi->root_id && b->info.root_id != bi->root_id) {
+		burst_add(&b->root, b->root_change_times, ROOT_HISTORY, now,
+			  e->cfg.root_change_window, e->cfg.root_change_count);
+		b->last_root_from = b->info.root_id;
+		b->last_root_to = bi->root_id;
+		b->last_root_change = now;
+		snprintf(b->last_root_port, sizeof(b->last_root_port), "%s", bi->root_port);
+	}
 	b->info = *bi;
 	b->from_snapshot = true;
 	b->present = true;
@@ -399,9 +408,13 @@ static void note_heard(struct port_rec *p, const struct packet *pkt, const struc
 		h->dir_out = true;
 	else
 		h->dir_unknown = true;
-	h->max_age = b->max_age;
-	h->hello_time = b->hello_time;
-	h->forward_delay = b->forward_delay;
+	if (b->have & BPDU_HAVE_TIMERS) {
+		h->has_timers = true;
+		h->root_id = b->root_id;
+		h->max_age = b->max_age;
+		h->hello_time = b->hello_time;
+		h->forward_delay = b->forward_delay;
+	}
 	h->count++;
 	h->last = t;
 }

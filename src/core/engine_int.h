@@ -62,6 +62,8 @@ struct heard_rec {
 	const char *protocol;
 	uint8_t src[6];
 	bool dir_in, dir_out, dir_unknown;
+	bool has_timers;         /* false for TCNs: no priority vector, no timers */
+	uint64_t root_id;        /* the root its last BPDU named */
 	uint16_t max_age, hello_time, forward_delay;
 	uint64_t count;
 	double first, last;
@@ -88,6 +90,12 @@ struct bridge_rec {
 	bool from_snapshot;
 	bool present;
 	bool id_learned;         /* bridge_id learned from BPDUs it sent */
+	/* root changes between snapshots (live: the kernel announces none) */
+	double root_change_times[ROOT_HISTORY];
+	struct burst root;
+	uint64_t last_root_from, last_root_to;
+	char last_root_port[ENGINE_NAME_LEN];   /* root port after the change */
+	double last_root_change;
 };
 
 struct vm_rec {

@@ -129,3 +129,45 @@ int finding_list_worst(const struct finding_list *l)
 			worst = (int)l->items[i].severity;
 	return worst;
 }
+
+/*
+ * Rewrites s in place so that it holds printable ASCII only: every byte
+ * outside 0x20..0x7e becomes \xNN and a backslash becomes \\, so that an
+ * escaped name cannot pass for another.  What does not fit is cut, never in
+ * the middle of an escape.
+ */
+static void make_printable(char *s, size_t size)
+{
+	char out[512];
+	size_t o = 0;
+	if (size > sizeof(out))
+		size = sizeof(out);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		char esc[5];
+		size_t n;
+		if (*c >= 0x20 && *c < 0x7f && *c != '\\') {
+			esc[0] = (char)*c;
+			n = 1;
+		} else if (*c == '\\') {
+			esc[0] = esc[1] = '\\';
+			n = 2;
+		} else {
+			snprintf(esc, sizeof(esc), "\\x%02x", *c);
+			n = 4;
+		}
+		if (o + n >= size)
+			break;
+		memcpy(out + o, esc, n);
+		o += n;
+	}
+	out[o] = '\0';
+	memcpy(s, out, o + 1);
+}
+
+void finding_make_printable(struct finding *f)
+{
+	make_printable(f->subject, sizeof(f->subject));
+	make_printable(f->evidence, sizeof(f->evidence));
+	make_printable(f->explanation, sizeof(f->explanation));
+	make_printable(f->remedy, sizeof(f->remedy));
+}

@@ -55,6 +55,11 @@ static size_t utf8_sequence(const uint8_t *s, size_t n)
 	return need;
 }
 
+size_t json_utf8_length(const uint8_t *s, size_t n)
+{
+	return n ? utf8_sequence(s, n) : 0;
+}
+
 void json_escape_bytes(struct sbuf *out, const uint8_t *s, size_t n)
 {
 	size_t i = 0;

@@ -1,20 +1,34 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include "stpwatch/json.h"
 #include "stpwatch/metrics.h"
 #include "stpwatch/names.h"
 
+/*
+ * A label value (exposition format 0.0.4): \\, \" and \n escaped; it must be
+ * UTF-8, so a control character or a byte that starts no valid UTF-8
+ * sequence (interface names may hold either) is written as the text \\xNN.
+ */
 static void label_value(struct sbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			sbuf_printf(out, "\\%c", *s);
-		else if (*s == '\n')
+	const uint8_t *u = (const uint8_t *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint8_t c = u[i];
+		size_t seq = c >= 0x80 ? json_utf8_length(u + i, n - i) : 1;
+		if (c == '\\' || c == '"') {
+			sbuf_printf(out, "\\%c", c);
+		} else if (c == '\n') {
 			sbuf_puts(out, "\\n");
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			sbuf_printf(out, "\\\\x%02x", (unsigned char)*s);
-		else
-			sbuf_putc(out, *s);
+		} else if (c < 0x20 || c == 0x7f || seq == 0) {
+			sbuf_printf(out, "\\\\x%02x", c);
+		} else {
+			sbuf_write(out, u + i, seq);
+			i += seq;
+			continue;
+		}
+		i++;
 	}
 }
 

@@ -125,6 +125,20 @@ static void safe(struct sbuf *out, const char *s)
 	escape_text(out, (const uint8_t *)s, strlen(s));
 }
 
+/*
+ * Finding text is printable already (finding_make_printable: backslashes
+ * doubled): only what is not printable is escaped, so nothing is escaped twice.
+ */
+static void finding_text(struct sbuf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c >= 0x20 && *c < 0x7f)
+			sbuf_putc(out, (char)*c);
+		else
+			sbuf_printf(out, "\\x%02x", *c);
+	}
+}
+
 static const struct vm_fix *fix_for(const struct vm_fix *fixes, unsigned n, int pid)
 {
 	for (unsigned i = 0; pid && i < n; i++)
@@ -183,16 +197,16 @@ void report_findings_text_fixes(struct sbuf *out, struct engine *e,
 		for (char *c = sev; *c; c++)
 			*c = (char)(*c - (*c >= 'a' && *c <= 'z' ? 32 : 0));
 		sbuf_printf(out, "\n%s %s: ", sev, finding_kind_name(f->kind));
-		safe(out, f->subject);
+		finding_text(out, f->subject);
 		if (f->vm_pid) {
 			sbuf_printf(out, "  [VM ");
 			safe(out, f->vm_name[0] ? f->vm_name : "?");
 			sbuf_printf(out, ", pid %d]", f->vm_pid);
 		}
 		sbuf_puts(out, "\n  ");
-		safe(out, f->explanation);
+		finding_text(out, f->explanation);
 		sbuf_puts(out, "\n  evidence: ");
-		safe(out, f->evidence);
+		finding_text(out, f->evidence);
 		if (f->count) {
 			sbuf_puts(out, "\n  seen: ");
 			sbuf_printf(out, "%llu times, ", (unsigned long long)f->count);
@@ -202,7 +216,7 @@ void report_findings_text_fixes(struct sbuf *out, struct engine *e,
 			sbuf_puts(out, " UTC");
 		}
 		sbuf_puts(out, "\n  remedy: ");
-		safe(out, f->remedy);
+		finding_text(out, f->remedy);
 		const struct vm_fix *fx = fix_for(fixes, n_fixes, f->vm_pid);
 		if (fx && f->kind == FINDING_SHARED_HUB)
 			text_fix(out, fx);
@@ -292,6 +306,10 @@ void report_findings_json_fixes(struct json *j, struct engine *e,
 	json_object_begin(j, "summary");
 	json_string(j, "status", check_status_name(report_status(e)));
 	json_uint(j, "capture_drops", es.capture_drops);
+	/* BPDUs no bridge would send (a hostile guest): counted, as on the --check line. */
+	json_uint(j, "bpdus", es.bpdus);
+	json_uint(j, "bpdus_truncated", es.bpdus_truncated);
+	json_uint(j, "bpdus_invalid", es.bpdus_invalid);
 	json_uint(j, "critical", n[SEVERITY_CRITICAL]);
 	json_uint(j, "warning", n[SEVERITY_WARNING]);
 	json_uint(j, "info", n[SEVERITY_INFO]);

@@ -1361,6 +1361,153 @@ static void test_foreign_not_on_uplink(void **state)
 	expect_none();
 }
 
+/* A guest bridge with priority 0: better than every local bridge. */
+#define ROGUE 0x0000525400abcdefULL
+
+/* A snapshot of a bridge whose root is `root`, reached through `root_port`. */
+static void bridge_rooted(const char *name, uint64_t id, uint64_t root, const char *root_port,
+			  double t)
+{
+	struct bridge_info bi;
+	memset(&bi, 0, sizeof(bi));
+	snprintf(bi.name, sizeof(bi.name), "%s", name);
+	snprintf(bi.root_port, sizeof(bi.root_port), "%s", root_port);
+	bi.bridge_id = id;
+	bi.root_id = root;
+	bi.root_path_cost = 2;
+	bi.stp_enabled = true;
+	bi.kernel_stp = true;
+	bi.hello_time = S256(2);
+	bi.max_age = S256(20);
+	bi.forward_delay = S256(15);
+	engine_bridge(E, &bi, t);
+}
+
+/*
+ * A guest claims the root: a warning while the bridge has not taken it
+ * (root guard), critical once its root port is the tap; the bridge's root
+ * change names the tap; no bridge-merge, since nothing is merged.
+ */
+static void test_foreign_root_claim(void **state)
+{
+	(void)state;
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	port_full("tap10", "br0", PORT_KIND_TAP, PORT_STATE_FORWARDING, 0, 0);
+	vm2(77, "vm7", "tap10", -1, "", -1, 0);
+	struct bspec g = cfgb(ROGUE, 0x8001);
+	feed_bpdu("tap10", IN, 1000.0, &g);
+	const struct finding *f = one(FINDING_FOREIGN_BPDU);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	expect_text(f->explanation, "claims to be the root 0000.525400abcdef, better than the "
+		    "bridge's own id (8000.525400000a00)");
+	expect_text(f->explanation, "has not taken it");
+	expect_text(f->remedy, "root_block on");
+
+	bridge_rooted("br0", BR0, ROGUE, "tap10", 1000.5);
+	feed_bpdu("tap10", IN, 1002.0, &g);
+	f = one(FINDING_FOREIGN_BPDU);
+	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	EXPECT_PORTS(f, "tap10");
+	assert_int_equal(f->vm_pid, 77);
+	expect_text(f->explanation, "now reaches its root through the VM");
+	assert_int_equal(nkind(FINDING_BRIDGE_MERGE), 0);
+	const struct finding *r = one(FINDING_ROOT_CHANGE);
+	assert_int_equal(r->severity, SEVERITY_WARNING);
+	assert_string_equal(r->subject, "br0");
+	EXPECT_PORTS(r, "tap10");
+	assert_int_equal(r->vm_pid, 77);
+	expect_text(r->evidence, "from 8000.525400000a00 to 0000.525400abcdef through tap tap10");
+}
+
+/* A guest relaying another network's root is a merge through the VM, as before. */
+static void test_root_through_tap_relayed_is_merge(void **state)
+{
+	(void)state;
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	port_full("tap10", "br0", PORT_KIND_TAP, PORT_STATE_FORWARDING, 0, 0);
+	struct bspec g = cfgb(GUEST, 0x8001);
+	g.root = SW;
+	g.cost = 4;
+	feed_bpdu("tap10", IN, 1000.0, &g);
+	bridge_rooted("br0", BR0, SW, "tap10", 1000.5);
+	assert_int_equal(one(FINDING_BRIDGE_MERGE)->severity, SEVERITY_CRITICAL);
+	const struct finding *f = one(FINDING_FOREIGN_BPDU);
+	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	expect_text(f->explanation, "announces root 1000.001122334455");
+}
+
+/* A local bridge's root changing between snapshots, through an uplink: info. */
+static void test_bridge_root_change_between_snapshots(void **state)
+{
+	(void)state;
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	port_full("eth0", "br0", PORT_KIND_OTHER, PORT_STATE_FORWARDING, 0, 0);
+	bridge_full("br0", BR0, NULL, true, 5);
+	assert_int_equal(nkind(FINDING_ROOT_CHANGE), 0);
+	bridge_rooted("br0", BR0, SW, "eth0", 10);
+	const struct finding *r = one(FINDING_ROOT_CHANGE);
+	assert_int_equal(r->severity, SEVERITY_INFO);
+	assert_string_equal(r->subject, "br0");
+	EXPECT_PORTS(r, "eth0");
+	/* Three within the window: a warning. */
+	bridge_full("br0", BR0, NULL, true, 20);
+	bridge_rooted("br0", BR0, SW, "eth0", 30);
+	assert_int_equal(one(FINDING_ROOT_CHANGE)->severity, SEVERITY_WARNING);
+}
+
+/* TCNs carry no timers: a guest sending TCNs and Config BPDUs is no timer mismatch. */
+static void test_tcn_is_no_timer_mismatch(void **state)
+{
+	(void)state;
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	port_full("tap10", "br0", PORT_KIND_TAP, PORT_STATE_FORWARDING, 0, 0);
+	struct bspec c = cfgb(GUEST, 0x8001), t = tcnb(GUEST);
+	feed_bpdu("tap10", IN, 1000.0, &c);
+	feed_bpdu("tap10", IN, 1000.5, &t);
+	feed_bpdu("tap10", IN, 1001.0, &t);
+	assert_int_equal(nkind(FINDING_TIMER_MISMATCH), 0);
+	assert_int_equal(nkind(FINDING_FOREIGN_BPDU), 2);
+	bool tcn = false;
+	for (unsigned i = 0; i < F()->n; i++)
+		if (strstr(F()->items[i].subject, "tap10 TCN from ")) {
+			tcn = true;
+			assert_null(strstr(F()->items[i].evidence, "0000.000000000000"));
+		}
+	assert_true(tcn);
+}
+
+/*
+ * Interface names may hold ESC, quotes, backslashes and bytes that are not
+ * UTF-8: the finding's text is printable ASCII (every consumer may print
+ * it), the ports list keeps the name as it is.
+ */
+static void test_hostile_port_name_printable(void **state)
+{
+	(void)state;
+	const char *name = "tap\x1b\"\\\xff";
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	port_full(name, "br0", PORT_KIND_TAP, PORT_STATE_BLOCKING, 0, 0);
+	struct bspec g = cfgb(GUEST, 0x8001);
+	feed_bpdu(name, IN, 1000.0, &g);
+	assert_true(F()->n >= 2);
+	for (unsigned i = 0; i < F()->n; i++) {
+		const struct finding *f = &F()->items[i];
+		const char *texts[] = { f->subject, f->evidence, f->explanation, f->remedy };
+		for (unsigned k = 0; k < 4; k++)
+			for (const char *c = texts[k]; *c; c++)
+				assert_true(*c >= 0x20 && *c < 0x7f);
+		assert_string_equal(f->ports[0], name);
+	}
+	const struct finding *f = one(FINDING_FOREIGN_BPDU);
+	assert_string_equal(f->subject, "tap\\x1b\"\\\\\\xff from 8000.525400abcdef");
+	assert_string_equal(one(FINDING_BLOCKED_TAP)->subject, "tap\\x1b\"\\\\\\xff");
+}
+
 /* ======================================================================== */
 /* timer-mismatch                                                           */
 /* ======================================================================== */
@@ -1978,6 +2125,11 @@ int main(void)
 		T(test_foreign_rstp_bpdu_on_tap),
 		T(test_foreign_stp_bpdu_not_ignored_by_kernel),
 		T(test_foreign_not_on_uplink),
+		T(test_foreign_root_claim),
+		T(test_root_through_tap_relayed_is_merge),
+		T(test_bridge_root_change_between_snapshots),
+		T(test_tcn_is_no_timer_mismatch),
+		T(test_hostile_port_name_printable),
 		T(test_timer_mismatch_invalid_relation),
 		T(test_timer_mismatch_boundaries),
 		T(test_timer_mismatch_two_senders_on_one_port),

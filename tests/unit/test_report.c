@@ -21,6 +21,7 @@
 
 #include "stpwatch/engine.h"
 #include "stpwatch/json.h"
+#include "stpwatch/metrics.h"
 #include "stpwatch/portstats.h"
 #include "stpwatch/report.h"
 #include "stpwatch/sbuf.h"
@@ -357,7 +358,8 @@ static void test_check_hostile_subject(void **state)
 	expect_one_line(s);
 	expect_clean_line(s);
 	assert_true(text_len(s) <= 80);
-	expect_text(s, "tap1?x?");
+	/* The finding's subject holds the names escaped; '|' never reaches the line. */
+	expect_text(s, "tap1?x\\x0a and tap2\\x1b[2J\\x0d");
 }
 
 /* The line is appended: what the buffer held before stays, and counts for nothing. */
@@ -605,7 +607,9 @@ static void test_json_empty(void **state)
 	(void)state;
 	json_report(false);
 	assert_string_equal(sbuf_str(&OUT),
-		"{\"findings\":[],\"summary\":{\"status\":\"OK\",\"capture_drops\":0,\"critical\":0,\"warning\":0,\"info\":0}}");
+		"{\"findings\":[],\"summary\":{\"status\":\"OK\",\"capture_drops\":0,"
+		"\"bpdus\":0,\"bpdus_truncated\":0,\"bpdus_invalid\":0,"
+		"\"critical\":0,\"warning\":0,\"info\":0}}");
 }
 
 static void test_json_findings_fields(void **state)
@@ -628,7 +632,8 @@ static void test_json_findings_fields(void **state)
 	expect_text(s, "\"evidence\":\"");
 	expect_text(s, "\"explanation\":\"");
 	expect_text(s, "\"remedy\":\"");
-	expect_text(s, "\"summary\":{\"status\":\"CRITICAL\",\"capture_drops\":0,\"critical\":2,\"warning\":1,\"info\":0}}");
+	expect_text(s, "\"summary\":{\"status\":\"CRITICAL\",\"capture_drops\":0,\"bpdus\":4,"
+		       "\"bpdus_truncated\":0,\"bpdus_invalid\":0,\"critical\":2,\"warning\":1,\"info\":0}}");
 	/* Most severe first in the array too. */
 	const char *crit = strstr(s, "\"severity\":\"critical\"");
 	const char *warn = strstr(s, "\"severity\":\"warning\"");
@@ -649,6 +654,46 @@ static void test_json_hostile_names_stay_valid(void **state)
 	expect_text(s, "\"tap1\\\"\\\\\\n\"");
 	expect_text(s, "\"tap2\\u0001\\u00c3(\"");
 	expect_text(s, "\"name\":\"evil\\\"},\\u001b\\u00ff\"");
+}
+
+/* ======================================================================== */
+/* metrics                                                                  */
+/* ======================================================================== */
+
+/*
+ * Interface names may hold quotes, backslashes, ESC and bytes that are not
+ * UTF-8; Prometheus label values must be UTF-8 with \\, \" and \n escaped.
+ */
+static void test_metrics_hostile_port_names(void **state)
+{
+	(void)state;
+	port("tap\"x\\y", "br0", 1500);
+	port("tap\x1b[2J", "br0", 1500);
+	port("t\xff\xfe\xc3\x28", "br0", 1500);
+	port("tap\xc3\xa9", "br0", 1500);    /* valid UTF-8 stays as it is */
+	feed_bpdu("t\xff\xfe\xc3\x28", FRAME_DIR_IN, BASE, SW, 0x8001, SW, 15);
+	struct metrics_capture cap = { "tap\x1b[2J", 5, 1, 0 };
+	metrics_write(&OUT, E, &PS, &cap, 1, BASE);
+	const char *s = sbuf_str(&OUT);
+	const uint8_t *u = (const uint8_t *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		if (u[i] >= 0x80) {
+			size_t l = json_utf8_length(u + i, n - i);
+			if (!l)
+				fail_msg("byte 0x%02x at %zu is not UTF-8", u[i], i);
+			i += l;
+			continue;
+		}
+		if (u[i] < 0x20 && u[i] != '\n')
+			fail_msg("control byte 0x%02x at %zu", u[i], i);
+		i++;
+	}
+	expect_text(s, "stpwatch_port_state{bridge=\"br0\",port=\"tap\\\"x\\\\y\"} 3\n");
+	expect_text(s, "port=\"tap\\\\x1b[2J\"");
+	expect_text(s, "stpwatch_bpdus_received_total{bridge=\"br0\",port=\"t\\\\xff\\\\xfe\\\\xc3(\"} 1\n");
+	expect_text(s, "port=\"tap\xc3\xa9\"");
+	expect_text(s, "stpwatch_capture_dropped_total{port=\"tap\\\\x1b[2J\"} 1\n");
 }
 
 /* ======================================================================== */
@@ -736,6 +781,7 @@ int main(void)
 		T(test_json_empty),
 		T(test_json_findings_fields),
 		T(test_json_hostile_names_stay_valid),
+		T(test_metrics_hostile_port_names),
 		T(test_text_none),
 		T(test_text_finding),
 		T(test_text_escapes_control_characters),
