@@ -111,6 +111,7 @@ check-ns: $(B)/tests/test_nlbridge $(B)/tests/test_procvm
 	@tests/run-skippable.sh ns tests/ns/daemon.sh $(B)/stpwatch
 	@tests/run-skippable.sh ns tests/ns/privs.sh $(B)/stpwatch
 	@tests/run-skippable.sh ns tests/ns/hostile.sh $(B)/stpwatch
+	@tests/run-skippable.sh ns tests/ns/faults.sh $(B)/stpwatch
 
 # Offline: every lab scenario's committed captures; live: the lab itself.
 check-lab: $(B)/stpwatch

@@ -30,8 +30,6 @@
 #include "tui.h"
 #include "vmwatch.h"
 
-/* An MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6): keep whole frames. */
-#define SNAPLEN_BPDU     1536
 /*
  * Kernel rings: a budget shared by all ports, each ring between 16 KiB and 4
  * MiB.  Only BPDUs and broadcasts pass the filter, a few per second on a
@@ -70,6 +68,11 @@ struct live {
 	double max_hello;             /* seconds, from the bridges seen */
 	unsigned bridges;
 	unsigned capture_errors;
+	/* Bridges deleted while watching (the engine keeps them, marked gone). */
+	char gone_bridges[64][64];
+	unsigned n_gone_bridges;
+	uint64_t drops_logged;        /* daemon: drops already reported */
+	bool timed_out;               /* -t ran out (a duration for --bpdus and --daemon) */
 	bool rescan_vms;              /* a new tap appeared */
 	char last_error[256];
 	struct vm_fix fixes[MAX_FIXES];
@@ -108,6 +111,34 @@ static bool selected(const struct live_options *o, const char *port, const char 
 	return false;
 }
 
+/* Keeps the list of bridges gone (and back) that present_bridges() needs. */
+static void note_bridge(struct live *lv, const char *name, bool gone)
+{
+	for (unsigned i = 0; i < lv->n_gone_bridges; i++)
+		if (strcmp(lv->gone_bridges[i], name) == 0) {
+			if (!gone)
+				memcpy(lv->gone_bridges[i], lv->gone_bridges[--lv->n_gone_bridges],
+				       sizeof(lv->gone_bridges[i]));
+			return;
+		}
+	if (gone && lv->n_gone_bridges < sizeof(lv->gone_bridges) / sizeof(lv->gone_bridges[0]))
+		snprintf(lv->gone_bridges[lv->n_gone_bridges++], sizeof(lv->gone_bridges[0]), "%s", name);
+}
+
+static bool bridge_is_gone(const struct live *lv, const char *name)
+{
+	for (unsigned i = 0; i < lv->n_gone_bridges; i++)
+		if (strcmp(lv->gone_bridges[i], name) == 0)
+			return true;
+	return false;
+}
+
+static unsigned present_bridges(const struct live *lv)
+{
+	unsigned n = engine_bridge_count(lv->engine);
+	return n > lv->n_gone_bridges ? n - lv->n_gone_bridges : 0;
+}
+
 static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 {
 	struct live *lv = ctx;
@@ -115,6 +146,7 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 	nlbridge_apply(lv->engine, ev, now);
 	switch (ev->type) {
 	case NLBRIDGE_EV_BRIDGE: {
+		note_bridge(lv, ev->bridge.name, false);
 		double hello = ev->bridge.hello_time / 256.0;
 		if (hello > lv->max_hello)
 			lv->max_hello = hello;
@@ -127,7 +159,10 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		if (!lv->dumping && !livecap_has(lv->cap, ev->port.name) &&
 		    selected(lv->o, ev->port.name, ev->port.bridge)) {
 			char err[512];
-			if (livecap_add(lv->cap, ev->port.name, err, sizeof(err)) < 0) {
+			int rc = livecap_add(lv->cap, ev->port.name, err, sizeof(err));
+			if (rc == LIVECAP_NOT_NOW) {
+				/* Not up yet (a new tap), or gone already: its next event says. */
+			} else if (rc < 0) {
 				lv->capture_errors++;
 				snprintf(lv->last_error, sizeof(lv->last_error), "%s", err);
 				log_msg(LOG_LEVEL_WARNING, "cannot capture on %s", err);
@@ -137,8 +172,16 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 		}
 		break;
 	case NLBRIDGE_EV_PORT_GONE:
-		livecap_remove(lv->cap, ev->port.name);
+		if (livecap_has(lv->cap, ev->port.name)) {
+			log_msg(LOG_LEVEL_INFO, "port %s left bridge %s (deleted or released): "
+				"capture stopped", ev->port.name, ev->port.bridge[0] ? ev->port.bridge : "?");
+			livecap_remove(lv->cap, ev->port.name);
+		}
 		lv->rescan_vms = true;
+		break;
+	case NLBRIDGE_EV_BRIDGE_GONE:
+		log_msg(LOG_LEVEL_WARNING, "bridge %s was deleted", ev->bridge.name);
+		note_bridge(lv, ev->bridge.name, true);
 		break;
 	case NLBRIDGE_EV_RESYNC:
 		log_msg(LOG_LEVEL_WARNING, "netlink: %s; state read again", ev->reason ? ev->reason : "events lost");
@@ -158,18 +201,53 @@ static void open_captures(struct live *lv)
 			n++;
 	}
 	int size = n ? CAPTURE_BUDGET / (int)n : CAPTURE_MAX;
-	livecap_set_buffer(lv->cap, size < CAPTURE_MIN ? CAPTURE_MIN : size > CAPTURE_MAX ? CAPTURE_MAX : size);
+	size = size < CAPTURE_MIN ? CAPTURE_MIN : size > CAPTURE_MAX ? CAPTURE_MAX : size;
+	if (lv->o->cfg->buffer_size)     /* -B */
+		size = (int)lv->o->cfg->buffer_size * 1024;
+	livecap_set_buffer(lv->cap, size);
 	for (unsigned i = 0; i < engine_port_count(lv->engine); i++) {
 		const struct port_info *p = engine_port_at(lv->engine, i);
 		char err[512];
 		if (!p->bridge[0] || !selected(lv->o, p->name, p->bridge) || livecap_has(lv->cap, p->name))
 			continue;
-		if (livecap_add(lv->cap, p->name, err, sizeof(err)) < 0) {
+		int rc = livecap_add(lv->cap, p->name, err, sizeof(err));
+		if (rc < 0 && rc != LIVECAP_NOT_NOW) {   /* a port down is opened when it comes up */
 			lv->capture_errors++;
 			snprintf(lv->last_error, sizeof(lv->last_error), "%s", err);
 			log_msg(LOG_LEVEL_WARNING, "cannot capture on %s", err);
 		}
 	}
+}
+
+/*
+ * -i names that select nothing after the first dump: a typo, or a VM not
+ * started yet.  Returns false with lv->last_error saying which.
+ */
+static bool check_selection(struct live *lv, bool at_end)
+{
+	const struct live_options *o = lv->o;
+	char missing[160] = "";
+	size_t len = 0;
+	for (unsigned k = 0; k < o->n_ifaces; k++) {
+		bool hit = false;
+		for (unsigned i = 0; i < engine_bridge_count(lv->engine) && !hit; i++) {
+			const char *name = engine_bridge_at(lv->engine, i)->name;
+			hit = fnmatch(o->ifaces[k], name, 0) == 0 && !bridge_is_gone(lv, name);
+		}
+		for (unsigned i = 0; i < engine_port_count(lv->engine) && !hit; i++) {
+			struct port_view v;
+			hit = engine_port_view(lv->engine, i, &v) && v.present && v.info->bridge[0] &&
+			      fnmatch(o->ifaces[k], v.info->name, 0) == 0;
+		}
+		if (!hit && len < sizeof(missing))
+			len += (size_t)snprintf(missing + len, sizeof(missing) - len, "%s%s",
+						len ? ", " : "", o->ifaces[k]);
+	}
+	if (!missing[0])
+		return true;
+	snprintf(lv->last_error, sizeof(lv->last_error), "-i %.160s: no such bridge or bridge port%s",
+		 missing, at_end ? " any more" : "");
+	return false;
 }
 
 static void on_frame(void *ctx, const char *ifname, const struct cap_record *rec)
@@ -190,11 +268,8 @@ static void on_port_gone(void *ctx, const char *ifname, const char *why)
 
 static uint64_t update_drops(struct live *lv)
 {
-	struct livecap_port_stats st[LIVE_MAX_IFACES * 4];
-	unsigned n = livecap_stats(lv->cap, st, sizeof(st) / sizeof(st[0]));
-	uint64_t drops = 0;
-	for (unsigned i = 0; i < n; i++)
-		drops += st[i].dropped + st[i].ifdropped;
+	uint64_t received, drops;
+	livecap_totals(lv->cap, &received, &drops);   /* ports gone since included */
 	engine_set_capture_drops(lv->engine, drops);
 	return drops;
 }
@@ -229,16 +304,19 @@ static void log_changes(struct live *lv)
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct finding *f = &l->items[i];
 		char line[512];
-		snprintf(line, sizeof(line), "%s %s [%s]", finding_kind_name(f->kind), f->subject,
-			 severity_name(f->severity));
+		char pid[32] = "";
+		if (f->vm_pid)
+			snprintf(pid, sizeof(pid), " pid %d", f->vm_pid);
+		snprintf(line, sizeof(line), "%s %s [%s]%s", finding_kind_name(f->kind), f->subject,
+			 severity_name(f->severity), pid);
 		sbuf_printf(&now, "%s\n", line);
 		if (!lv->logged || !strstr(lv->logged, line)) {
 			int prio = f->severity == SEVERITY_CRITICAL ? LOG_CRIT :
 				   f->severity == SEVERITY_WARNING ? LOG_WARNING : LOG_INFO;
 			char text[600];
-			snprintf(text, sizeof(text), "%s %s: %s%s%s%s", severity_name(f->severity),
+			snprintf(text, sizeof(text), "%s %s: %s%s%s%s%s", severity_name(f->severity),
 				 finding_kind_name(f->kind), f->subject, f->vm_pid ? " (VM " : "",
-				 f->vm_pid ? f->vm_name : "", f->vm_pid ? ")" : "");
+				 f->vm_pid ? f->vm_name : "", pid, f->vm_pid ? ")" : "");
 			daemon_log(prio, text);
 		}
 	}
@@ -432,8 +510,18 @@ static int finish(struct live *lv, const char *unknown)
 	int status = 0;
 	update_drops(lv);
 	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT) {
+		lv->bridges = present_bridges(lv);
+		if (!unknown && lv->bridges == 0 && lv->n_gone_bridges) {
+			snprintf(lv->last_error, sizeof(lv->last_error),
+				 "bridge %s was deleted while watching: no bridge left",
+				 lv->gone_bridges[lv->n_gone_bridges - 1]);
+			unknown = lv->last_error;
+		}
 		if (!unknown && lv->bridges == 0)
 			unknown = "no bridge in this network namespace";
+		/* -i named what is gone now (its bridge or port deleted during the window). */
+		if (!unknown && o->n_ifaces && !check_selection(lv, true))
+			unknown = lv->last_error;
 		if (o->json) {
 			struct json j;
 			json_init(&j, &lv->out, true);
@@ -457,14 +545,23 @@ static int finish(struct live *lv, const char *unknown)
 			sbuf_free(&line);
 		} else if (!o->json) {
 			portstats_print_text(&lv->out, &lv->pl.stats);
+			uint64_t received, dropped;
+			livecap_totals(lv->cap, &received, &dropped);
+			sbuf_printf(&lv->out, "\nCapture: %llu frames received on %u ports, %llu dropped "
+				    "by the kernel%s\n", (unsigned long long)received,
+				    livecap_count(lv->cap), (unsigned long long)dropped,
+				    dropped ? " (capture buffer full: evidence may be missing; "
+				    "raise -B)" : "");
 			report_findings_text_fixes(&lv->out, lv->engine, lv->fixes, lv->n_fixes);
-			if (unknown)
-				status = 1;
 		}
 	}
 	flush_out(&lv->out);
-	if (unknown && o->mode != LIVE_CHECK)
+	if (unknown && o->mode != LIVE_CHECK) {
 		log_msg(LOG_LEVEL_ERROR, "%s", unknown);
+		/* Could not look (-j included); -t is a duration for the endless modes. */
+		if (!lv->timed_out || o->mode == LIVE_REPORT || o->mode == LIVE_REPAIR)
+			status = EXIT_FAILURE;
+	}
 	if (o->mode == LIVE_BPDUS || o->mode == LIVE_DAEMON) {
 		/* As tcpdump does on exit: what was seen, and what was lost. */
 		struct engine_stats es;
@@ -505,7 +602,8 @@ int live_run(const struct live_options *o)
 	    (o->mode == LIVE_REPAIR && o->repair_auto))
 		ec.evidence_hold = ec.evidence_hold > 0 ? ec.evidence_hold : 60.0;
 	lv.engine = engine_new(&ec);
-	lv.cap = livecap_new(SNAPLEN_BPDU, CAPTURE_MAX);
+	lv.cap = livecap_new(o->cfg->snaplen == 0 ? CONFIG_SNAPLEN_MAX : (int)o->cfg->snaplen,
+			     CAPTURE_MAX);   /* -s */
 	lv.vms = vmwatch_new(o->proc_root ? o->proc_root : "/proc");
 	if (!lv.engine || !lv.cap || !lv.vms) {
 		status = fail_early(o, "out of memory");
@@ -553,7 +651,15 @@ int live_run(const struct live_options *o)
 	}
 	lv.dumping = false;
 	open_captures(&lv);
-	lv.bridges = engine_bridge_count(lv.engine);
+	lv.bridges = present_bridges(&lv);
+	if (!check_selection(&lv, false)) {
+		/* A one-shot answer about nothing would mislead; a watcher waits for it. */
+		if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT || o->mode == LIVE_REPAIR) {
+			unknown = lv.last_error;
+			goto done;
+		}
+		log_msg(LOG_LEVEL_WARNING, "%s (yet)", lv.last_error);
+	}
 	rescan_vms(&lv);
 
 	/*
@@ -592,6 +698,7 @@ int live_run(const struct live_options *o)
 			snprintf(lv.last_error, sizeof(lv.last_error), "timed out after %g s while %s",
 				 o->timeout, lv.stage);
 			unknown = lv.last_error;
+			lv.timed_out = true;
 			break;
 		}
 		if (one_shot && mono >= deadline)
@@ -670,8 +777,13 @@ int live_run(const struct live_options *o)
 			/* pcap_stats is a system call per port: every few seconds is enough. */
 			if (t >= next_refresh - 0.5 || one_shot)
 				lv.drops = update_drops(&lv);
+			if (o->mode == LIVE_DAEMON && lv.drops > lv.drops_logged) {
+				log_msg(LOG_LEVEL_WARNING, "capture buffer full: %llu frames dropped by the "
+					"kernel so far (raise -B)", (unsigned long long)lv.drops);
+				lv.drops_logged = lv.drops;
+			}
 			uint64_t drops = lv.drops;
-			lv.bridges = engine_bridge_count(lv.engine);
+			lv.bridges = present_bridges(&lv);
 			if (lv.rescan_vms)
 				rescan_vms(&lv);
 			lv.stage = "sampling";

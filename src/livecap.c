@@ -20,6 +20,8 @@ struct livecap {
 	int buffer_bytes;
 	struct port_handle *ports;
 	unsigned n, cap;
+	/* What the ports closed since received and lost: totals never go back. */
+	uint64_t closed_received, closed_dropped;
 };
 
 struct dispatch_ctx {
@@ -71,7 +73,8 @@ unsigned livecap_count(const struct livecap *lc)
 	return lc->n;
 }
 
-static pcap_t *open_port(const struct livecap *lc, const char *ifname, char *err, size_t errlen)
+static pcap_t *open_port(const struct livecap *lc, const char *ifname, bool *not_now,
+			 char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
@@ -95,6 +98,7 @@ static pcap_t *open_port(const struct livecap *lc, const char *ifname, char *err
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(p));
 		pcap_close(p);
+		*not_now = rc == PCAP_ERROR_IFACE_NOT_UP || rc == PCAP_ERROR_NO_SUCH_DEVICE;
 		return NULL;
 	}
 	if (pcap_datalink(p) != DLT_EN10MB) {
@@ -133,9 +137,10 @@ int livecap_add(struct livecap *lc, const char *ifname, char *err, size_t errlen
 		lc->ports = n;
 		lc->cap = cap;
 	}
-	pcap_t *p = open_port(lc, ifname, err, errlen);
+	bool not_now = false;
+	pcap_t *p = open_port(lc, ifname, &not_now, err, errlen);
 	if (!p)
-		return -1;
+		return not_now ? LIVECAP_NOT_NOW : -1;
 	struct port_handle *h = &lc->ports[lc->n++];
 	memset(h, 0, sizeof(*h));
 	snprintf(h->ifname, sizeof(h->ifname), "%s", ifname);
@@ -144,9 +149,26 @@ int livecap_add(struct livecap *lc, const char *ifname, char *err, size_t errlen
 	return 0;
 }
 
+/* The latest pcap_stats of a port (kept when the interface is gone). */
+static void refresh_stats(struct port_handle *h)
+{
+	struct pcap_stat st;
+	if (pcap_stats(h->pcap, &st) == 0)
+		h->last_stat = st;
+}
+
+static uint64_t port_dropped(const struct port_handle *h)
+{
+	return (uint64_t)h->last_stat.ps_drop + h->last_stat.ps_ifdrop;
+}
+
 static void remove_at(struct livecap *lc, unsigned i)
 {
-	pcap_close(lc->ports[i].pcap);
+	struct port_handle *h = &lc->ports[i];
+	refresh_stats(h);
+	lc->closed_received += h->received;
+	lc->closed_dropped += port_dropped(h);
+	pcap_close(h->pcap);
 	lc->ports[i] = lc->ports[lc->n - 1];
 	lc->n--;
 }
@@ -244,9 +266,7 @@ unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsig
 	unsigned n = 0;
 	for (unsigned i = 0; i < lc->n && n < max; i++) {
 		struct port_handle *h = &lc->ports[i];
-		struct pcap_stat st;
-		if (pcap_stats(h->pcap, &st) == 0)
-			h->last_stat = st;
+		refresh_stats(h);
 		snprintf(out[n].ifname, sizeof(out[n].ifname), "%s", h->ifname);
 		out[n].received = h->received;
 		out[n].dropped = h->last_stat.ps_drop;
@@ -254,4 +274,16 @@ unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsig
 		n++;
 	}
 	return n;
+}
+
+void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped)
+{
+	uint64_t r = lc->closed_received, d = lc->closed_dropped;
+	for (unsigned i = 0; i < lc->n; i++) {
+		refresh_stats(&lc->ports[i]);
+		r += lc->ports[i].received;
+		d += port_dropped(&lc->ports[i]);
+	}
+	*received = r;
+	*dropped = d;
 }

@@ -36,7 +36,14 @@ void livecap_free(struct livecap *lc);
 /* The kernel ring for ports opened from now on. */
 void livecap_set_buffer(struct livecap *lc, int buffer_bytes);
 
-/* Starts capturing on a port; 0, or -1 with err set. Adding twice is a no-op. */
+/*
+ * Starts capturing on a port: 0, or with err set LIVECAP_NOT_NOW (the
+ * interface is down or already gone: a VM's tap between its creation and
+ * `ip link set up`, or a port deleted while its event was on the way; try
+ * again on its next netlink event) or -1 (any other failure).  Adding twice
+ * is a no-op.
+ */
+#define LIVECAP_NOT_NOW (-2)
 int livecap_add(struct livecap *lc, const char *ifname, char *err, size_t errlen);
 void livecap_remove(struct livecap *lc, const char *ifname);
 bool livecap_has(const struct livecap *lc, const char *ifname);
@@ -63,5 +70,12 @@ unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, un
 
 /* Drop counters, per port, refreshed from pcap_stats. Returns the number of ports. */
 unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsigned max);
+
+/*
+ * Totals over every port ever opened, those closed since included (a port
+ * deleted after a burst keeps its drops in the total): frames received and
+ * dropped (ps_drop + ps_ifdrop).  Refreshes the open ports' pcap_stats.
+ */
+void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped);
 
 #endif /* STPWATCH_LIVECAP_H */

@@ -41,6 +41,8 @@ struct options {
 	struct live_options live;
 	const char *config_file;     /* -f, or NULL for the default */
 	const char *taps;            /* --taps */
+	const char *snaplen;         /* -s */
+	const char *buffer_size;     /* -B */
 	struct stpwatch_config cfg;
 };
 
@@ -85,6 +87,12 @@ static void usage(FILE *to)
 		"                       names for the interface indexes of 'tcpdump -i any'\n"
 		"                       captures (Linux cooked v2)\n"
 		"      --taps GLOBS     which port names are VM taps (default \"tap*,vnet*\")\n"
+		"  -s, --snapshot-length SNAPLEN\n"
+		"                       live: keep SNAPLEN octets of each frame (default 1536,\n"
+		"                       a whole BPDU; 0: 262144); cut BPDUs count as truncated\n"
+		"  -B, --buffer-size KiB live: kernel capture buffer per port (default: 16 MiB\n"
+		"                       shared by the ports, 16 KiB to 4 MiB each); frames lost\n"
+		"                       when it is full are counted and shown as dropped\n"
 		"  -f, --config FILE    settings file (default " DEFAULT_CONFIG ", if present)\n"
 		"  -Z, --user USER      with -r: become USER once the captures are open\n"
 		"      --check          print one monitoring-plugin line and exit 0 OK,\n"
@@ -367,6 +375,8 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "ifmap", required_argument, NULL, OPT_IFMAP },
 		{ "taps", required_argument, NULL, OPT_TAPS },
+		{ "snapshot-length", required_argument, NULL, 's' },
+		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'Z' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -397,7 +407,7 @@ int main(int argc, char **argv)
 			opts.check = true;
 	int usage_exit = opts.check ? CHECK_UNKNOWN : EXIT_USAGE;
 
-	while ((ch = getopt_long(argc, argv, "r:f:i:t:w:c:Z:jVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:f:i:t:w:c:Z:s:B:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			bad |= add_input(&opts, optarg) < 0;
@@ -413,6 +423,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TAPS:
 			opts.taps = optarg;
+			break;
+		case 's':
+			opts.snaplen = optarg;
+			break;
+		case 'B':
+			opts.buffer_size = optarg;
 			break;
 		case 'f':
 			opts.config_file = optarg;
@@ -510,6 +526,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --taps: %s\n", progname, err);
 		return usage_exit;
 	}
+	if (opts.snaplen && !config_set(&opts.cfg, "snaplen", opts.snaplen, err, sizeof(err))) {
+		fprintf(stderr, "%s: -s: %s\n", progname, err);
+		return usage_exit;
+	}
+	if (opts.buffer_size &&
+	    !config_set(&opts.cfg, "buffer_size", opts.buffer_size, err, sizeof(err))) {
+		fprintf(stderr, "%s: -B: %s\n", progname, err);
+		return usage_exit;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s' (see '%s --help')\n",
 			progname, argv[optind], progname);
@@ -530,8 +555,9 @@ int main(int argc, char **argv)
 		return usage_exit;
 	}
 	if (opts.n_inputs > 0) {
-		if (opts.live.n_ifaces || opts.daemon || opts.report || opts.repair) {
-			fprintf(stderr, "%s: -i, --report and --daemon watch the host; "
+		if (opts.live.n_ifaces || opts.daemon || opts.report || opts.repair ||
+		    opts.snaplen || opts.buffer_size) {
+			fprintf(stderr, "%s: -i, -s, -B, --report and --daemon watch the host; "
 				"they do not go with -r\n", progname);
 			return usage_exit;
 		}

@@ -25,7 +25,13 @@ struct stpwatch_config {
 	double interval;                    /* daemon: seconds between metrics writes */
 	double repair_interval;             /* --repair --auto: min seconds between repairs of a VM */
 	double shutdown_timeout;            /* repair: graceful shutdown wait, s */
+	unsigned snaplen;                   /* live capture: octets kept per frame (0: 262144) */
+	unsigned buffer_size;               /* live capture: KiB of kernel buffer per port (0: automatic) */
 };
+
+#define CONFIG_SNAPLEN_DEFAULT 1536         /* whole frames: an MST BPDU with 64 MSTIs is 1,102 octets (802.1Q 14.6) */
+#define CONFIG_SNAPLEN_MAX     262144       /* tcpdump's maximum, and what -s 0 means */
+#define CONFIG_BUFFER_MAX_KIB  (1024u * 1024u) /* 1 GiB per port */
 
 void config_defaults(struct stpwatch_config *c);
 

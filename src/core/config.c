@@ -20,6 +20,8 @@ void config_defaults(struct stpwatch_config *c)
 	c->interval = 10.0;
 	c->repair_interval = 3600.0;
 	c->shutdown_timeout = 300.0;
+	c->snaplen = CONFIG_SNAPLEN_DEFAULT;
+	c->buffer_size = 0;
 }
 
 enum kind { K_SECONDS, K_COUNT, K_STRING };
@@ -54,6 +56,8 @@ static const struct key keys[] = {
 	{ "interval", K_SECONDS, SC(interval), 0.1, 86400 },
 	{ "repair_interval", K_SECONDS, SC(repair_interval), 0, 86400 * 30 },
 	{ "shutdown_timeout", K_SECONDS, SC(shutdown_timeout), 1, 86400 },
+	{ "snaplen", K_COUNT, SC(snaplen), 0, CONFIG_SNAPLEN_MAX },
+	{ "buffer_size", K_COUNT, SC(buffer_size), 0, CONFIG_BUFFER_MAX_KIB },
 };
 
 bool config_set(struct stpwatch_config *c, const char *key, const char *value,
@@ -81,7 +85,7 @@ bool config_set(struct stpwatch_config *c, const char *key, const char *value,
 			return false;
 		}
 		if (v < k->min || v > k->max) {
-			snprintf(err, errlen, "%s must be between %g and %g", key, k->min, k->max);
+			snprintf(err, errlen, "%s must be between %.15g and %.15g", key, k->min, k->max);
 			return false;
 		}
 		if (k->kind == K_COUNT) {

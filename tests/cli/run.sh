@@ -137,6 +137,69 @@ expect "bad ifmap"           2 "bad --ifmap entry 'x=tap1'" - -- -r good.pcap --
 cp good.pcap 'a.b=c.pcap'
 expect "path with equals"    0 '' 14 -- -r 'a.b=c.pcap' --bpdus
 
+# Faults in the input (issue #8): a monitoring check that could not read its
+# input says UNKNOWN, never OK; the message names the file (and the offset).
+head -c 4096 /dev/urandom >garbage.bin
+printf '\x00\x01\x02\x03' | dd of=garbage.bin bs=1 conv=notrunc status=none  # never a magic
+expect "garbage file"            1 '^stpwatch: garbage\.bin: not a pcap or pcapng file \(it starts with 0x00010203\)$' 0 -- -r garbage.bin --bpdus
+expect "check garbage file"      3 '^stpwatch: garbage\.bin: not a pcap or pcapng' 1 -- -r garbage.bin --check
+if grep -q '^STPWATCH UNKNOWN - could not read garbage.bin |' out; then ok "check garbage line"; else fail "check garbage line" "$(cat out)"; fi
+expect "check unsupported link type" 3 '^stpwatch: wifi\.pcap: link type 105' 1 -- -r wifi.pcap --check
+expect "check empty file"        3 '^stpwatch: empty\.pcap: empty file$' 1 -- -r empty.pcap --check
+expect "check text file"         3 '^stpwatch: text\.txt: not a pcap' 1 -- -r text.txt --check
+"$stpwatch" -r garbage.bin --check -j >out 2>err
+rc=$?
+if [ $rc -eq 3 ] && python3 -c 'import json; d=json.load(open("out")); i=d["inputs"][0]; assert i["complete"] is False and "garbage.bin" in i["error"] and d["summary"]["status"]=="OK"' 2>/dev/null; then
+	ok "check -j garbage: exit 3, the input marked incomplete"
+else
+	fail "check -j garbage" "exit $rc"
+fi
+# pcapng: an interface of an unsupported link type, a block cut short, a cut header.
+python3 - <<'PY'
+import struct
+def blk(t, body):
+    pad = (-len(body)) % 4
+    n = 12 + len(body) + pad
+    return struct.pack('<II', t, n) + body + b'\0' * pad + struct.pack('<I', n)
+shb = blk(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1))
+idb = blk(1, struct.pack('<HHI', 105, 0, 65535))
+epb = blk(6, struct.pack('<IIIII', 0, 0, 1, 4, 4) + b'\0' * 4)
+open('wifi.pcapng', 'wb').write(shb + idb + epb)
+open('cut.pcapng', 'wb').write((shb + idb + epb)[:-5])
+open('cuthdr.pcapng', 'wb').write((shb + idb)[:30])
+PY
+expect "pcapng unsupported link type" 1 '^stpwatch: wifi\.pcapng: link type 105 is not supported' - -- -r wifi.pcapng
+expect "pcapng truncated block" 1 '^stpwatch: cut\.pcapng: truncated pcapng block at offset 48: header says 36 bytes, file ends after 31$' 0 -- -r cut.pcapng --bpdus
+expect "pcapng truncated header" 1 '^stpwatch: cuthdr\.pcapng: truncated pcapng block header at offset 28' 0 -- -r cuthdr.pcapng --bpdus
+expect "check pcapng truncated" 3 '^stpwatch: cut\.pcapng: truncated' 1 -- -r cut.pcapng --check
+# A capture taken with a snapshot length shorter than a BPDU (tcpdump -s 40):
+# the BPDUs are counted as truncated, never as valid, and nothing is found.
+python3 - "$peer/802.1D_spanning_tree.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+magic, vmaj, vmin, tz, sig, snap, lt = struct.unpack('<IHHiIII', data[:24])
+out, off = bytearray(struct.pack('<IHHiIII', magic, vmaj, vmin, tz, sig, 40, lt)), 24
+while off + 16 <= len(data):
+    sec, usec, incl, orig = struct.unpack('<IIII', data[off:off+16])
+    keep = min(incl, 40)
+    out += struct.pack('<IIII', sec, usec, keep, orig) + data[off+16:off+16+keep]
+    off += 16 + incl
+open('s40.pcap', 'wb').write(out)
+PY
+expect "snaplen 40 capture"      0 '' 14 -- -r s40.pcap --bpdus
+if [ "$(grep -c 'truncated: capture ends inside the BPDU' out)" -eq 14 ]; then ok "snaplen 40: every BPDU truncated"; else fail "snaplen 40: every BPDU truncated" "$(head -2 out)"; fi
+expect "snaplen 40 check"        0 '' 1 -- -r s40.pcap --check
+if grep -q ' bpdus=14c;;;0 bpdus_truncated=14c;;;0 bpdus_invalid=0c' out; then ok "snaplen 40: perfdata counts them truncated"; else fail "snaplen 40 perfdata" "$(cat out)"; fi
+"$stpwatch" -r s40.pcap >out 2>err
+if grep -q '^14 BPDUs: 14 truncated, 0 invalid' out && grep -q '^  none: ' out; then ok "snaplen 40: report"; else fail "snaplen 40: report" "$(head -3 out)"; fi
+# -s and -B: live capture only; checked like every number.
+expect "-s with -r"              2 '-i, -s, -B, --report and --daemon watch the host' - -- -r good.pcap -s 40
+expect "-B with -r"              2 'do not go with -r' - -- -r good.pcap -B 64
+expect "bad -s"                  2 "^stpwatch: -s: snaplen wants a number, not '10x'$" - -- -s 10x --report
+expect "-s too large"            2 '^stpwatch: -s: snaplen must be between 0 and 262144$' - -- --snapshot-length 262145 --report
+expect "bad -B"                  3 '^stpwatch: -B: buffer_size must be between 0 and 1048576$' - -- -B 99999999 --check
+expect "-B fraction"             2 "^stpwatch: -B: buffer_size wants a whole number, not '1.5'$" - -- --buffer-size 1.5 --report
+
 # Every long option --help names is documented in the manual.
 missing=""
 for opt in $("$stpwatch" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do

@@ -99,6 +99,28 @@ static void test_nul_byte(void **state)
 	assert_string_equal(err, "1: NUL byte in the line");
 }
 
+/* Live capture: -s and -B map to snaplen and buffer_size (KiB). */
+static void test_capture_settings(void **state)
+{
+	(void)state;
+	struct stpwatch_config c;
+	char err[200];
+	config_defaults(&c);
+	assert_int_equal(c.snaplen, CONFIG_SNAPLEN_DEFAULT);
+	assert_int_equal(c.buffer_size, 0);                  /* automatic */
+	assert_true(parse(&c, "snaplen = 40\nbuffer_size = 64\n", err));
+	assert_int_equal(c.snaplen, 40);
+	assert_int_equal(c.buffer_size, 64);
+	assert_true(parse(&c, "snaplen = 0\nbuffer_size = 1048576\n", err));
+	assert_int_equal(c.snaplen, 0);                      /* tcpdump's -s 0: 262144 */
+	assert_false(parse(&c, "snaplen = 262145\n", err));
+	assert_string_equal(err, "1: snaplen must be between 0 and 262144");
+	assert_false(parse(&c, "buffer_size = 1048577\n", err));
+	assert_string_equal(err, "1: buffer_size must be between 0 and 1048576");
+	assert_false(parse(&c, "buffer_size = 1.5\n", err));
+	assert_false(parse(&c, "snaplen = -1\n", err));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_boundaries),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_capture_settings),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
