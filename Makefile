@@ -172,6 +172,7 @@ $(B)/bench_engine: tests/bench/bench_engine.c $(B)/libstpcore.a
 bench: deps $(B)/stpwatch $(B)/bench_engine
 	@tests/bench/run.sh $(B)
 	@tests/run-skippable.sh latency /usr/bin/python3 tests/bench/latency.py $(B)/stpwatch 3
+	@tests/run-skippable.sh latency /usr/bin/python3 tests/bench/latency.py --storm $(B)/stpwatch 3
 	@tests/run-skippable.sh livecost tests/bench/livecost.sh $(B)/stpwatch 5
 	@tests/run-skippable.sh scale tests/bench/scale.sh $(B)/stpwatch 1000 100000
 

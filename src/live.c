@@ -40,6 +40,7 @@
 #define CAPTURE_MIN      (16 * 1024)
 #define CAPTURE_MAX      (4 * 1024 * 1024)
 #define DISPATCH_BUDGET  512            /* frames per port per wakeup */
+#define EARLY_TICK_SECONDS 0.2          /* the soonest a tick follows the last on new evidence */
 #define REFRESH_SECONDS  5.0            /* netlink refresh (root changes are not announced) */
 #define VM_RESCAN_SECONDS 30.0          /* /proc rescan; taps coming and going trigger one at once */
 #define MAX_POLLFDS      (LIVE_MAX_IFACES * 8 + 4096)
@@ -64,6 +65,7 @@ struct live {
 	struct tui *tui;
 	const char *stage;            /* for -t: what we were doing */
 	bool dumping;                 /* first dump: ports are opened after it, sized by count */
+	bool sealed;                  /* --check: every capability dropped once all was open */
 	uint64_t drops;               /* capture drops, as last read from pcap_stats */
 	double max_hello;             /* seconds, from the bridges seen */
 	unsigned bridges;
@@ -154,9 +156,9 @@ static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 	}
 	case NLBRIDGE_EV_PORT:
 		/* A tap that changed (carrier: a VM started or stopped) may have a new owner. */
-		if (ev->port.kind == PORT_KIND_TAP)
+		if (ev->port.kind == PORT_KIND_TAP && !lv->sealed)
 			lv->rescan_vms = true;
-		if (!lv->dumping && !livecap_has(lv->cap, ev->port.name) &&
+		if (!lv->dumping && !lv->sealed && !livecap_has(lv->cap, ev->port.name) &&
 		    selected(lv->o, ev->port.name, ev->port.bridge)) {
 			char err[512];
 			int rc = livecap_add(lv->cap, ev->port.name, err, sizeof(err));
@@ -663,22 +665,31 @@ int live_run(const struct live_options *o)
 	rescan_vms(&lv);
 
 	/*
-	 * Watching needs, from now on: raw sockets for ports that appear later,
-	 * reading other processes' fds and environment (/proc), and reaching
-	 * monitor sockets that belong to other users.  Repair keeps everything
-	 * (it stops and starts processes as their users).
+	 * The monitoring check judges the ports and VMs there are when it
+	 * starts: with the captures open, netlink connected and the processes
+	 * read, it needs no capability at all (a port that appears during its
+	 * window is not captured).  Watching on (--report included, which may
+	 * span a VM's restart) needs raw sockets
+	 * for ports that appear later, reading other processes' fds and
+	 * environment (/proc), and reaching monitor sockets that belong to
+	 * other users.  Repair keeps everything (it stops and starts processes
+	 * as their users).
 	 */
 	if (o->mode != LIVE_REPAIR && geteuid() == 0) {
 		static const int keep[] = { CAP_NET_RAW, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH,
 					    CAP_DAC_OVERRIDE };
-		if (privs_keep(keep, sizeof(keep) / sizeof(keep[0]), err, sizeof(err)) < 0)
+		bool one_shot_look = o->mode == LIVE_CHECK;
+		if (privs_keep(keep, one_shot_look ? 0 : sizeof(keep) / sizeof(keep[0]), err,
+			       sizeof(err)) < 0)
 			log_msg(LOG_LEVEL_WARNING, "cannot drop capabilities: %s", err);
+		else
+			lv.sealed = one_shot_look;
 	}
 
 	double window = o->window > 0 ? o->window : o->cfg->window > 0 ? o->cfg->window :
 			2.0 * (lv.max_hello > 0 ? lv.max_hello : 2.0) + 1.0;
 	double deadline = start + window;
-	double next_tick = start, next_refresh = start + REFRESH_SECONDS, next_metrics = start;
+	double last_tick = start, next_tick = start, next_refresh = start + REFRESH_SECONDS, next_metrics = start;
 	double next_vm_rescan = start + VM_RESCAN_SECONDS;
 	bool one_shot = o->mode == LIVE_CHECK || o->mode == LIVE_REPORT ||
 			(o->mode == LIVE_REPAIR && !o->repair_auto);
@@ -717,11 +728,29 @@ int live_run(const struct live_options *o)
 			unknown = lv.last_error;
 			break;
 		}
-		if (rc > 0 && (fds[0].revents & POLLIN) && nlbridge_receive(lv.nl, on_netlink, &lv) < 0)
-			log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
-		if (rc > 0)
+		/*
+		 * New BPDUs or a bridge or port that changed are what a finding
+		 * turns on: diagnose soon, not at the next tick, so that a loop is
+		 * reported within a fraction of a second of its BPDU - at most
+		 * every EARLY_TICK_SECONDS, whatever arrives.
+		 */
+		bool fresh = false;
+		if (rc > 0 && (fds[0].revents & POLLIN)) {
+			int events = nlbridge_receive(lv.nl, on_netlink, &lv);
+			if (events < 0)
+				log_msg(LOG_LEVEL_WARNING, "netlink: %s", nlbridge_error(lv.nl));
+			fresh = events > 0;
+		}
+		if (rc > 0) {
+			struct engine_stats before, after;
+			engine_get_stats(lv.engine, &before);
 			livecap_dispatch_ready(lv.cap, fds + first_cap, n - first_cap, DISPATCH_BUDGET,
 					       on_frame, on_port_gone, &lv);
+			engine_get_stats(lv.engine, &after);
+			fresh = fresh || after.bpdus != before.bpdus;
+		}
+		if (fresh && last_tick + EARLY_TICK_SECONDS < next_tick)
+			next_tick = last_tick + EARLY_TICK_SECONDS;
 		if (o->mode == LIVE_BPDUS)
 			flush_out(&lv.out);
 		else
@@ -772,6 +801,7 @@ int live_run(const struct live_options *o)
 
 		double t = now_mono();
 		if (t >= next_tick) {
+			last_tick = t;
 			next_tick = t + 1.0;
 			engine_tick(lv.engine, now_real());
 			/* pcap_stats is a system call per port: every few seconds is enough. */
@@ -784,7 +814,7 @@ int live_run(const struct live_options *o)
 			}
 			uint64_t drops = lv.drops;
 			lv.bridges = present_bridges(&lv);
-			if (lv.rescan_vms)
+			if (lv.rescan_vms && !lv.sealed)
 				rescan_vms(&lv);
 			lv.stage = "sampling";
 			if (lv.tui && !tui_paused(lv.tui)) {
@@ -829,7 +859,7 @@ done:
 		tui_close(lv.tui);
 		lv.tui = NULL;
 	}
-	if (o->mode == LIVE_CHECK || o->mode == LIVE_REPORT || o->mode == LIVE_REPAIR)
+	if ((o->mode == LIVE_CHECK || o->mode == LIVE_REPORT || o->mode == LIVE_REPAIR) && !lv.sealed)
 		rescan_vms(&lv);
 	if (o->mode == LIVE_REPAIR && !unknown)
 		status = o->repair_auto ? lv.repair_status : do_repairs(&lv, false);

@@ -2,9 +2,10 @@
 /*
  * livecap.h - live capture on bridge ports with libpcap.
  *
- * One handle per port, incoming frames only, with a kernel-side filter
- * that passes multicast and broadcast (BPDUs, ARP, neighbour discovery)
- * and nothing else: ordinary unicast traffic never reaches user space, and
+ * Two handles per port, incoming frames only, with kernel-side filters
+ * that pass BPDUs (one ring) and other multicast and broadcast (ARP,
+ * neighbour discovery: the other ring) and nothing else: ordinary unicast
+ * traffic never reaches user space, and
  * what a bridge sends itself is known from netlink.  Incoming is enough:
  * a looped BPDU or a guest frame copied by a QEMU hub arrives on the other
  * port, and the BPDU's bridge and port identifiers name where it left.
@@ -18,7 +19,12 @@
 
 #include "stpwatch/capfile.h"
 
-#define LIVECAP_FILTER "ether multicast"
+/* The two rings of a port (see livecap.c for why BPDUs have their own). */
+enum {
+	LIVECAP_RING_BPDU,        /* 01:80:c2:00:00:00 and PVST+ 01:00:0c:cc:cc:cd */
+	LIVECAP_RING_MULTICAST,   /* every other multicast and broadcast */
+	LIVECAP_RINGS
+};
 
 struct livecap;
 
@@ -49,7 +55,10 @@ void livecap_remove(struct livecap *lc, const char *ifname);
 bool livecap_has(const struct livecap *lc, const char *ifname);
 unsigned livecap_count(const struct livecap *lc);
 
-/* Fills fds (at most max) with the handles' descriptors; returns how many. */
+/*
+ * Fills fds (at most max) with what poll() should watch for the captures:
+ * one epoll descriptor for all of them.  Returns how many (1).
+ */
 unsigned livecap_pollfds(struct livecap *lc, struct pollfd *fds, unsigned max);
 
 typedef void (*livecap_frame_fn)(void *ctx, const char *ifname, const struct cap_record *rec);
@@ -60,9 +69,9 @@ typedef void (*livecap_gone_fn)(void *ctx, const char *ifname, const char *why);
 unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
 			  livecap_gone_fn gone, void *ctx);
 /*
- * The same for the ports whose descriptors poll() reported ready (fds as
- * filled by livecap_pollfds, revents set): an idle port costs no system
- * call at all, which matters with a thousand of them.
+ * The same for the rings that have frames, once poll() reported fds (as
+ * filled by livecap_pollfds) ready: an idle port costs no system call at
+ * all, which matters with a thousand of them.
  */
 unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
 				unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone,

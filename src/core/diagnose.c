@@ -849,6 +849,9 @@ static void diagnose_senders(struct engine *e)
 
 static void diagnose_macs(struct engine *e)
 {
+	/* A hundred thousand entries are not read every second for nothing. */
+	if (!e->mac_storm_seen || !recent(e, e->mac_storm_last))
+		return;
 	size_t n = e->mac_buckets * MAC_WAYS;
 	for (size_t i = 0; i < n; i++) {
 		const struct mac_entry *m = &e->macs[i];

@@ -181,6 +181,9 @@ struct engine {
 	struct echo_entry *echo;         /* ECHO_BUCKETS * ECHO_WAYS */
 	struct mac_entry *macs;          /* mac_buckets * MAC_WAYS */
 	size_t mac_buckets;
+	/* The latest storm_last of any MAC: diagnose skips the table without one. */
+	bool mac_storm_seen;
+	double mac_storm_last;
 	double now;
 	struct engine_stats stats;
 	struct finding_list findings;

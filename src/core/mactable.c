@@ -68,6 +68,10 @@ void mactable_arrival(struct engine *e, const uint8_t mac[6], int vlan,
 		m->move_ports[m->moves.next] = (uint16_t)port;
 		burst_add(&m->moves, m->move_times, FLAP_HISTORY, now, e->cfg.mac_flap_window,
 			  e->cfg.mac_flap_moves);
+		if (m->moves.storm && (!e->mac_storm_seen || m->moves.storm_last > e->mac_storm_last)) {
+			e->mac_storm_seen = true;
+			e->mac_storm_last = m->moves.storm_last;
+		}
 		m->port = (uint16_t)port;
 	}
 	m->last = now;

@@ -68,5 +68,20 @@ want=$(printf '%016x' $(( (1 << 1) | (1 << 2) | (1 << 13) | (1 << 19) )))
 	ok "live: only net_raw, sys_ptrace, dac_read_search, dac_override" ||
 	fail "live: capabilities" "$(grep ^Cap "/proc/$p/status" | tr '\n' ' ') want $want"
 
+# The monitoring check: nothing left once the captures and netlink are open,
+# and it still answers.
+ip netns exec "$ns" "$stpwatch" --check --window 4 >"$work/check.out" 2>&1 &
+p=$!
+pids+=($p)
+sleep 2
+[ "$(field "$p" CapEff)" = 0000000000000000 ] && [ "$(field "$p" CapPrm)" = 0000000000000000 ] &&
+	[ "$(field "$p" CapBnd)" = 0000000000000000 ] &&
+	ok "--check: no capability while it samples" ||
+	fail "--check: capabilities" "$(grep ^Cap "/proc/$p/status" | tr '\n' ' ')"
+wait "$p"
+rc=$?
+[ "$rc" -eq 0 ] && grep -q '^STPWATCH OK' "$work/check.out" &&
+	ok "--check without capabilities answers OK" || fail "--check answer" "exit $rc: $(cat "$work/check.out")"
+
 echo "privs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1136,6 +1136,92 @@ static void test_tap_tun_and_old_kernels(void **state)
 	nlbridge_cache_free(c);
 }
 
+/* br20 (kernel STP, bridge id 8000.020000000020) with root port number root_port. */
+static void feed_bridge20(struct nlbridge_cache *c, uint16_t root_port, struct evlist *l)
+{
+	struct nlbridge_event ev;
+	struct mb m;
+	mb_start(&m, RTM_NEWLINK);
+	mb_ifinfo(&m, AF_UNSPEC, 20);
+	mb_str(&m, IFLA_IFNAME, "br20");
+	mb_nest(&m, IFLA_LINKINFO);
+	mb_str(&m, IFLA_INFO_KIND, "bridge");
+	mb_nest(&m, IFLA_INFO_DATA);
+	mb_u32(&m, IFLA_BR_STP_STATE, 1);
+	mb_bridge_id(&m, IFLA_BR_BRIDGE_ID, 0x8000, 0x020000000020ULL);
+	mb_u16(&m, IFLA_BR_ROOT_PORT, root_port);
+	mb_end(&m);
+	mb_end(&m);
+	assert_int_equal(mb_parse(&m, &ev), 1);
+	nlbridge_cache_feed(c, &ev, collect, l);
+}
+
+/* Port number no of br20, designated by br20 itself, in state. */
+static void feed_port20(struct nlbridge_cache *c, uint16_t no, uint8_t state, struct evlist *l)
+{
+	struct nlbridge_event ev;
+	struct mb m;
+	char name[16];
+	snprintf(name, sizeof(name), "vnet%u", no);
+	mb_start(&m, RTM_NEWLINK);
+	mb_ifinfo(&m, AF_BRIDGE, 100 + no);
+	mb_str(&m, IFLA_IFNAME, name);
+	mb_u32(&m, IFLA_MASTER, 20);
+	mb_nest(&m, IFLA_PROTINFO);
+	mb_u8(&m, IFLA_BRPORT_STATE, state);
+	mb_u16(&m, IFLA_BRPORT_NO, no);
+	mb_u16(&m, IFLA_BRPORT_ID, (uint16_t)(0x8000 | no));
+	mb_u16(&m, IFLA_BRPORT_DESIGNATED_PORT, (uint16_t)(0x8000 | no));
+	mb_bridge_id(&m, IFLA_BRPORT_BRIDGE_ID, 0x8000, 0x020000000020ULL);
+	mb_end(&m);
+	assert_int_equal(mb_parse(&m, &ev), 1);
+	nlbridge_cache_feed(c, &ev, collect, l);
+}
+
+/*
+ * The cache re-infers its ports' roles only when what infer_role() reads of
+ * the bridge changes (not on every port message: a refresh of a thousand
+ * ports would be quadratic).  What it reports must not suffer from that:
+ * a port message reports that port, and a bridge message that moves the
+ * root port re-infers the roles.
+ */
+static void test_roles_follow_the_bridge(void **state)
+{
+	(void)state;
+	struct nlbridge_cache *c = nlbridge_cache_new();
+	struct evlist l = { 0 };
+
+	feed_bridge20(c, 0, &l);
+	for (uint16_t no = 1; no <= 50; no++)
+		feed_port20(c, no, BR_STATE_FORWARDING, &l);
+	const struct nlbridge_event *p = find_ev(&l, 0, NLBRIDGE_EV_PORT, "vnet7");
+	assert_non_null(p);
+	assert_int_equal(p->px.role, NLBRIDGE_ROLE_DESIGNATED);
+	/* Each port was reported once, when it came. */
+	assert_int_equal(count_ev(&l, NLBRIDGE_EV_PORT), 50);
+
+	/* One port changes: one event. */
+	size_t before = l.n;
+	feed_port20(c, 9, BR_STATE_LEARNING, &l);
+	assert_int_equal(l.n - before, 1);
+	assert_string_equal(l.ev[before].name, "vnet9");
+
+	/* The bridge again, unchanged: nothing. */
+	before = l.n;
+	feed_bridge20(c, 0, &l);
+	assert_int_equal(l.n, before);
+
+	/* Its root port is now port 3: br20 and vnet3 (root) are reported, no other port. */
+	feed_bridge20(c, 3, &l);
+	assert_non_null(find_ev(&l, before, NLBRIDGE_EV_BRIDGE, "br20"));
+	p = find_ev(&l, before, NLBRIDGE_EV_PORT, "vnet3");
+	assert_non_null(p);
+	assert_int_equal(p->px.role, NLBRIDGE_ROLE_ROOT);
+	assert_null(find_ev(&l, before, NLBRIDGE_EV_PORT, "vnet4"));
+	free(l.ev);
+	nlbridge_cache_free(c);
+}
+
 static void test_fdb_filters(void **state)
 {
 	(void)state;
@@ -1457,6 +1543,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_malformed_attributes),
 		cmocka_unit_test(test_tap_tun_and_old_kernels),
+		cmocka_unit_test(test_roles_follow_the_bridge),
 		cmocka_unit_test(test_fdb_filters),
 		cmocka_unit_test(test_truncation_sweep),
 		cmocka_unit_test(test_bitflips),
