@@ -271,8 +271,9 @@ int qemu_version_from_banner(const char *text, int *major, int *minor);
  * element stays byte for byte and in order; the changed options keep their
  * place (an option's two elements are replaced by two).  Each fixed NIC
  * keeps its model, its tap (ifname, script, downscript and every other tap
- * option) and its MAC, pinned with mac=/macaddr=: the one in actual_macs
- * when given (as read from "info network"), else the one m has.
+ * option) and its MAC, pinned with mac=/macaddr=: for a NIC without mac=
+ * the one in actual_macs when given (as read from "info network"), else the
+ * one m has (an explicit mac= is what QEMU gives the NIC when it starts).
  *
  * QEMU >= 3.0:  "-netdev tap,id=stpwN,ifname=TAP,... -device MODEL,
  *               netdev=stpwN,mac=MAC" for each "-net nic"/"-net tap" pair.
@@ -295,7 +296,9 @@ void qemu_argv_free(char **argv, int argc);
  * A short human diff between two argvs, an option and its argument taken
  * as one unit: "- argv[3..4]: -net nic,model=virtio" for each unit that
  * went, "+ argv[3..4]: -device ..." for each that came (indices in the
- * old and the new argv), elements shell-quoted where needed.  Returns the
+ * old and the new argv), elements shell-quoted where needed (as $'...' with
+ * \xHH escapes when one holds a byte that is not printable ASCII, so the
+ * text is printable ASCII, one line per unit).  Returns the
  * length the text needs (as snprintf does; -1 out of memory); buf gets as
  * much as fits.
  */

@@ -13,13 +13,37 @@
 #include "stpwatch/qemu.h"
 #include "stpwatch/sbuf.h"
 
+static bool printable(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
 static void quoted(struct sbuf *sb, const char *s)
 {
-	bool plain = *s != '\0';
-	for (const char *p = s; *p && plain; p++)
-		plain = isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p);
+	bool plain = *s != '\0', text = true;
+	for (const char *p = s; *p; p++) {
+		plain = plain && (isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p));
+		text = text && printable((unsigned char)*p);
+	}
 	if (plain) {
 		sbuf_puts(sb, s);
+		return;
+	}
+	if (!text) {
+		/* A newline would split the diff's line, an escape sequence would
+		 * reach the terminal: $'...' (bash, ksh, zsh) with \xHH for every
+		 * byte that is not printable ASCII. */
+		sbuf_puts(sb, "$'");
+		for (const char *p = s; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c == '\'' || c == '\\')
+				sbuf_printf(sb, "\\%c", c);
+			else if (printable(c))
+				sbuf_putc(sb, (char)c);
+			else
+				sbuf_printf(sb, "\\x%02x", c);
+		}
+		sbuf_putc(sb, '\'');
 		return;
 	}
 	sbuf_putc(sb, '\'');

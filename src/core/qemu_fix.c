@@ -106,6 +106,19 @@ static bool id_ok(const char *id)
 	return true;
 }
 
+/* A -net name= that can become a -netdev id: well-formed, and no other
+ * backend has it (QEMU refuses a duplicate netdev id, and netdev= would
+ * find the first). */
+static bool id_reusable(const struct qemu_model *m, const struct qemu_netdev *nd)
+{
+	if (!nd->id[0] || !id_ok(nd->id))
+		return false;
+	for (unsigned i = 0; i < m->n_netdevs; i++)
+		if (&m->netdevs[i] != nd && strcmp(m->netdevs[i].id, nd->id) == 0)
+			return false;
+	return true;
+}
+
 /* The current text of the option at argv index opt (after earlier edits). */
 static const char *cur_value(const struct fix *f, struct qemu_at at)
 {
@@ -379,7 +392,7 @@ static bool fix_pair(struct fix *f, const struct qemu_hub *h, unsigned k)
 
 	char *id = NULL;
 	if (tap->kind == QEMU_ND_NET) {
-		id = tap->id[0] && id_ok(tap->id) ? xstrdup(f, tap->id) : new_id(f);
+		id = id_reusable(m, tap) ? xstrdup(f, tap->id) : new_id(f);
 		if (!id)
 			return false;
 		tap_to_netdev(f, tap, id);
@@ -613,8 +626,12 @@ static int plan(struct fix *f, const struct qemu_nic_mac *actual, size_t n_macs)
 	const struct qemu_model *m = f->m;
 	for (unsigned i = 0; i < m->n_nics; i++)
 		memcpy(f->want[i], m->nics[i].mac, 6);
+	/* An explicit mac= is what QEMU gives the NIC when it starts; "info
+	 * network" saying otherwise is the guest's doing, and pinning that
+	 * would change the NIC.  The monitor settles the default MACs. */
 	for (size_t k = 0; k < n_macs; k++)
-		if (actual[k].nic >= 0 && (unsigned)actual[k].nic < m->n_nics)
+		if (actual[k].nic >= 0 && (unsigned)actual[k].nic < m->n_nics &&
+		    !m->nics[actual[k].nic].mac_explicit)
 			memcpy(f->want[actual[k].nic], actual[k].mac, 6);
 	for (unsigned h = 0; h < m->n_hubs; h++)
 		if (m->hubs[h].shared && !fix_hub(f, &m->hubs[h]))

@@ -753,6 +753,33 @@ static const struct qcase cases[] = {
 		"-net", "tap,ifname=tap11,script=no,downscript=no,vlan=2", NULL
 	  },
 	},
+	/* two taps with one name=: it cannot be both netdevs' id (QEMU refuses
+	 * a duplicate, netdev= would find the first; found by fuzz_qemu.c) */
+	{ .name = "duplicate_tap_names",
+	  .argv = {
+		"qemu-system-x86_64", "-net", "nic", "-net", "tap,name=up0,ifname=tap0",
+		"-net", "nic", "-net", "tap,name=up0,ifname=tap1,vhost=on", NULL
+	  },
+	  .shares = true, .n_nics = 2,
+	  .nics = {
+		{ "e1000", 0, "52:54:00:12:34:56", "tap0" },
+		{ "e1000", 0, "52:54:00:12:34:57", "tap1" },
+	  },
+	  .rc3 = QEMU_FIX_DONE,
+	  .fixed3 = {
+		"qemu-system-x86_64", "-device", "e1000,netdev=stpw0,mac=52:54:00:12:34:56",
+		"-netdev", "tap,id=stpw0,ifname=tap0",
+		"-device", "e1000,netdev=stpw1,mac=52:54:00:12:34:57",
+		"-netdev", "tap,id=stpw1,ifname=tap1,vhost=on", NULL
+	  },
+	  .rc2 = QEMU_FIX_DONE,
+	  .fixed2 = {
+		"qemu-system-x86_64", "-net", "nic,vlan=0,macaddr=52:54:00:12:34:56",
+		"-net", "tap,name=up0,ifname=tap0,vlan=0",
+		"-net", "nic,vlan=1,macaddr=52:54:00:12:34:57",
+		"-net", "tap,name=up0,ifname=tap1,vhost=on,vlan=1", NULL
+	  },
+	},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -1073,6 +1100,32 @@ static void test_fix_actual_macs(void **state)
 				       why, sizeof(why)), QEMU_FIX_DONE);
 	assert_string_equal(out[6], "nic,model=virtio,vlan=0,macaddr=52:54:00:12:34:60");
 	assert_string_equal(out[10], "nic,model=virtio,vlan=1,macaddr=52:54:00:12:34:61");
+	qemu_argv_free(out, outc);
+	drop(m);
+
+	/* An explicit mac= stays, whatever the guest set since: on the hub and
+	 * off it (there it was QEMU_FIX_ERROR, "NIC 0 changed MAC"; found by
+	 * fuzz_qemu.c) */
+	const char *a[] = { "qemu", "-net", "nic,vlan=2,macaddr=52:54:00:aa:00:07",
+		"-net", "nic,macaddr=52:54:00:aa:00:08", "-net", "tap,ifname=tap1",
+		"-net", "nic", "-net", "tap,ifname=tap2", NULL };
+	struct qemu_nic_mac guest[3] = {
+		{ 0, { 0x02, 0x00, 0x00, 0x00, 0x00, 0x07 } },
+		{ 1, { 0x02, 0x00, 0x00, 0x00, 0x00, 0x08 } },
+		{ 2, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x62 } },
+	};
+	m = parse_ok(a);
+	assert_int_equal(qemu_fix_argv(m, a, count(a), 7, 2, guest, 3, &out, &outc,
+				       why, sizeof(why)), QEMU_FIX_DONE);
+	assert_string_equal(out[2], "nic,vlan=2,macaddr=52:54:00:aa:00:07");
+	assert_string_equal(out[4], "e1000,netdev=stpw0,mac=52:54:00:aa:00:08");
+	assert_string_equal(out[8], "e1000,netdev=stpw1,mac=52:54:00:12:34:62");
+	qemu_argv_free(out, outc);
+	assert_int_equal(qemu_fix_argv(m, a, count(a), 2, 11, guest, 3, &out, &outc,
+				       why, sizeof(why)), QEMU_FIX_DONE);
+	assert_string_equal(out[2], "nic,vlan=2,macaddr=52:54:00:aa:00:07");
+	assert_string_equal(out[4], "nic,macaddr=52:54:00:aa:00:08,vlan=0");
+	assert_string_equal(out[8], "nic,vlan=1,macaddr=52:54:00:12:34:62");
 	qemu_argv_free(out, outc);
 	drop(m);
 }
@@ -1479,6 +1532,16 @@ static void test_explain(void **state)
 				 "+ argv[3]: -S\n");
 	assert_int_equal(qemu_explain(a, 3, a, 3, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
+
+	/* A newline or an escape in an element: $'...', still one line per unit
+	 * and nothing raw for the terminal (found by fuzz_qemu.c) */
+	const char *c1[] = { "qemu", "-net", "nic,\n", "-name", "x\033[2J'\\\x80", NULL };
+	const char *c2[] = { "qemu", "-net", "nic", NULL };
+	n = qemu_explain(c1, 5, c2, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "- argv[1..2]: -net $'nic,\\x0a'\n"
+				 "- argv[3..4]: -name $'x\\x1b[2J\\'\\\\\\x80'\n"
+				 "+ argv[1..2]: -net nic\n");
+	assert_int_equal(n, (int)strlen(buf));
 }
 
 int main(void)
