@@ -387,8 +387,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct nlbridge_event *ev)
 	struct ifinfomsg ifi;
 	struct attr_iter it;
 	struct attr a;
-	bool bridge_port = false, have_protinfo = false;
-	struct attr protinfo = { 0 };
+	bool bridge_port = false, have_protinfo = false, have_linkinfo = false;
+	struct attr protinfo = { 0 }, linkinfo = { 0 };
 	uint32_t u32;
 	unsigned *bad = &ev->bad_attrs;
 
@@ -435,8 +435,10 @@ static int parse_link(const struct nlmsghdr *nlh, struct nlbridge_event *ev)
 				ev->have |= NLB_HAVE_OPER;
 			break;
 		case IFLA_LINKINFO:
-			if (ifi.ifi_family == AF_UNSPEC)
-				parse_linkinfo(&a, ev, &bridge_port);
+			/* The last one counts, as with nla_parse(): parsing each
+			 * would mix one's kind with another's data. */
+			linkinfo = a;
+			have_linkinfo = true;
 			break;
 		case IFLA_PROTINFO:
 			protinfo = a;
@@ -447,6 +449,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct nlbridge_event *ev)
 		}
 	}
 
+	if (have_linkinfo && ifi.ifi_family == AF_UNSPEC)
+		parse_linkinfo(&linkinfo, ev, &bridge_port);
 	if (ifi.ifi_family == AF_UNSPEC) {
 		/* No IFLA_INFO_KIND: a physical device, or another without rtnl_link_ops. */
 		ev->have |= NLB_HAVE_KIND;

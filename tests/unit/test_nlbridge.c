@@ -1009,6 +1009,37 @@ static void test_malformed_attributes(void **state)
 	assert_int_equal(mb_parse(&m, &ev), 1);
 	assert_string_equal(ev.name, "t");
 	assert_int_equal(ev.bad_attrs, 1);
+
+	/* Two IFLA_LINKINFO: the last counts (as with nla_parse()), never one's
+	 * kind with the other's bridge data (found by fuzz_netlink.c). */
+	for (int bridge_last = 0; bridge_last < 2; bridge_last++) {
+		mb_start(&m, RTM_NEWLINK);
+		mb_ifinfo(&m, AF_UNSPEC, 5);
+		mb_str(&m, IFLA_IFNAME, "x0");
+		for (int k = 0; k < 2; k++) {
+			mb_nest(&m, IFLA_LINKINFO);
+			if ((k == 1) == (bridge_last == 1)) {
+				mb_str(&m, IFLA_INFO_KIND, "bridge");
+				mb_nest(&m, IFLA_INFO_DATA);
+				mb_u32(&m, IFLA_BR_STP_STATE, 1);
+				mb_end(&m);
+			} else {
+				mb_str(&m, IFLA_INFO_KIND, "veth");
+			}
+			mb_end(&m);
+		}
+		assert_int_equal(mb_parse(&m, &ev), 1);
+		if (bridge_last) {
+			assert_int_equal(ev.type, NLBRIDGE_EV_BRIDGE);
+			assert_true(ev.have & NLB_HAVE_BRIDGE);
+			assert_true(ev.bridge.kernel_stp);
+		} else {
+			assert_int_equal(ev.type, NLBRIDGE_EV_LINK);
+			assert_string_equal(ev.kind, "veth");
+			assert_false(ev.have & NLB_HAVE_BRIDGE);
+			assert_false(ev.bridge.stp_enabled);
+		}
+	}
 }
 
 static void test_tap_tun_and_old_kernels(void **state)
