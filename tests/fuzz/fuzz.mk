@@ -10,7 +10,9 @@
 #   make check-fuzz            replay the seed corpora and regression inputs
 #                              with the ordinary compiler (part of make check)
 #   make check-fuzz-asan       the same under ASan+UBSan (part of make check-asan)
-#   make fuzz-seeds            regenerate tests/fuzz/corpus/ from the captures
+#   make fuzz-seeds [FUZZ_ONLY="qemu"]
+#                              regenerate tests/fuzz/corpus/ from the captures,
+#                              QEMU command lines and netlink recordings
 #   make fuzz-clean            remove $(FUZZ_B)/
 #
 # A new harness tests/fuzz/fuzz_NAME.c is one line below:
@@ -21,7 +23,8 @@
 FUZZ_HARNESSES      += frame
 FUZZ_HARNESSES      += capfile
 FUZZ_HARNESSES      += pipeline
-FUZZ_EDGE_HARNESSES +=
+FUZZ_HARNESSES      += qemu
+FUZZ_EDGE_HARNESSES += netlink
 
 FUZZ_DIR      := tests/fuzz
 FUZZ_B        ?= build-fuzz
@@ -92,13 +95,14 @@ fuzz: $(FUZZ_ALL:%=$(FUZZ_B)/fuzz-%)
 fuzz-run: $(addprefix $(FUZZ_B)/fuzz-,$(FUZZ_SEL))
 	@$(FUZZ_DIR)/run.sh $(FUZZ_B) $(FUZZ_SECONDS) "$(FUZZ_FLAGS)" $(FUZZ_SEL)
 
-# Regenerates the committed corpora: raw seeds from the captures, minimised
-# with -merge=1 into a fresh directory each.  The one target that writes to
+# Regenerates the committed corpora: raw seeds from the captures, QEMU
+# command lines and netlink recordings, minimised with -merge=1 into a fresh
+# directory each (FUZZ_ONLY="qemu" for some).  The one target that writes to
 # the source tree.
-fuzz-seeds: $(FUZZ_HARNESSES:%=$(FUZZ_B)/fuzz-%)
+fuzz-seeds: $(FUZZ_SEL:%=$(FUZZ_B)/fuzz-%)
 	rm -rf $(FUZZ_B)/seeds
 	python3 $(FUZZ_DIR)/make-seeds.py $(FUZZ_B)/seeds
-	@set -e; for h in $(FUZZ_HARNESSES); do \
+	@set -e; for h in $(FUZZ_SEL); do \
 		[ -d $(FUZZ_B)/seeds/$$h ] || continue; \
 		rm -rf $(FUZZ_B)/merged-$$h; mkdir -p $(FUZZ_B)/merged-$$h; \
 		$(FUZZ_B)/fuzz-$$h -merge=1 -timeout=10 -rss_limit_mb=2048 \

@@ -11,6 +11,14 @@ writes
     OUTDIR/frame/     every frame of those files, one per file, prefixed by
                       the selector byte fuzz_frame.c reads (link type in
                       bits 0-1, wire length in bits 2-7)
+    OUTDIR/qemu/      every QEMU command line of tests/unit/test_qemu.c and
+                      of the lab captures (pcaps/lab/*/meta.txt, with the
+                      monitor's "info network" of that VM), NUL-separated
+                      as /proc/PID/cmdline, behind the selector byte
+                      fuzz_qemu.c reads (QEMU version, MAC records)
+    OUTDIR/netlink/   every rtnetlink message recorded in tests/data/netlink/
+                      (dump.bin, events.bin), one per file, and runs of
+                      consecutive ones as one datagram
 Names are the SHA-1 of the content, as libFuzzer names corpus files, so
 duplicates collapse.  `make fuzz-seeds` runs this into build-fuzz/ and
 minimises the result with libFuzzer's -merge=1 into tests/fuzz/corpus/.
@@ -19,6 +27,7 @@ minimises the result with libFuzzer's -merge=1 into tests/fuzz/corpus/.
 import glob
 import hashlib
 import os
+import re
 import struct
 import sys
 
@@ -181,6 +190,117 @@ def derived(frames):
     return files
 
 
+# ---------------------------------------------------------------------------
+# QEMU command lines (fuzz_qemu.c) and netlink messages (fuzz_netlink.c).
+
+C_STRING = r'"((?:[^"\\\n]|\\.)*)"'
+
+
+def c_unescape(s):
+    """The value of a C string literal's body: simple, octal and \\x escapes."""
+    simple = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+    out, i = [], 0
+    while i < len(s):
+        if s[i] != "\\" or i + 1 == len(s):
+            out.append(s[i])
+            i += 1
+            continue
+        m = re.match(r"[0-7]{1,3}|x[0-9a-fA-F]+", s[i + 1:])
+        if m:
+            t = m.group(0)
+            out.append(chr(int(t[1:], 16) if t[0] == "x" else int(t, 8)))
+            i += 1 + len(t)
+        else:
+            out.append(simple.get(s[i + 1], s[i + 1]))
+            i += 2
+    return "".join(out)
+
+
+def unit_argvs(path):
+    """Every NULL-terminated array of string literals whose first element
+    names a QEMU binary: the .argv/.fixed2/.fixed3 of the case table and the
+    arrays of the other tests."""
+    src = open(path).read()
+    argvs = []
+    for m in re.finditer(r"\{\s*((?:%s\s*,\s*)+)NULL\s*\}" % C_STRING, src):
+        elems = [c_unescape(x) for x in re.findall(C_STRING, m.group(1))]
+        if elems and re.search(r"(qemu|kvm)", elems[0]) and elems not in argvs:
+            argvs.append(elems)
+    return argvs
+
+
+def lab_argvs(pattern):
+    """(argv, info network text) of every VM of every lab capture."""
+    out = []
+    for meta in sorted(glob.glob(os.path.join(ROOT, pattern))):
+        text = open(meta).read()
+        cmd = text.split("## QEMU command lines", 1)[-1].split("\n## ", 1)[0]
+        info = text.split("'info network'", 1)[-1].split("\n## ", 1)[0]
+        infos = {}
+        for m in re.finditer(r"^(vm\d+):\n(.*?)(?=^status:|^vm\d+:|\Z)", info, re.M | re.S):
+            infos[m.group(1)] = m.group(2)
+        for m in re.finditer(r"^(vm\d+) \(pid[^\n]*\n(\S[^\n]*)", cmd, re.M):
+            out.append((m.group(2).split(), infos.get(m.group(1), "")))
+    return out
+
+
+def without_injector(argv):
+    """The lab's command line without its frame injector (-net socket, or a
+    -netdev socket and the hubport joining it): the VM as a user runs it."""
+    drop = set()
+    for i in range(1, len(argv) - 1):
+        a = argv[i + 1]
+        if argv[i] in ("-net", "-netdev") and (a.startswith("socket,") or ",netdev=inj" in a):
+            drop.update((i, i + 1))
+    return [a for i, a in enumerate(argv) if i not in drop]
+
+
+def qemu_seed(argv, selector=0, info=None, macs=()):
+    """A fuzz_qemu.c input: selector, MAC records, argv, optional info text."""
+    out = bytes([selector | (8 if macs else 0)])
+    if macs:
+        out += bytes([len(macs)]) + b"".join(struct.pack("b", n) + bytes(m) for n, m in macs)
+    out += b"\0".join(a.encode("latin-1") for a in argv) + b"\0"
+    if info is not None:
+        out += b"\x01\0" + info.encode()
+    return out
+
+
+def qemu_seeds():
+    seeds = []
+    for argv in unit_argvs(os.path.join(ROOT, "tests/unit/test_qemu.c")):
+        seeds.append(qemu_seed(argv, 0))            # QEMU 7.2
+        seeds.append(qemu_seed(argv, 1))            # QEMU 2.11
+    for argv, info in lab_argvs("pcaps/lab/*/meta.txt"):
+        for a in (argv, without_injector(argv)):
+            seeds.append(qemu_seed(a, 0, info))
+            seeds.append(qemu_seed(a, 1 | 0x30, info, [(0, [0x52, 0x54, 0, 0x12, 0x34, 0x60]),
+                                                       (1, [0x52, 0x54, 0, 0x12, 0x34, 0x61])]))
+    return seeds
+
+
+def netlink_records(path):
+    """The messages of a tests/data/netlink recording (4-byte length, message)."""
+    data = open(path, "rb").read()
+    off, msgs = 0, []
+    while off + 4 <= len(data):
+        (n,) = struct.unpack("<I", data[off:off + 4])
+        msgs.append(data[off + 4:off + 4 + n])
+        off += 4 + n
+    return msgs
+
+
+def netlink_seeds():
+    seeds = []
+    for name in ("dump.bin", "events.bin"):
+        msgs = netlink_records(os.path.join(ROOT, "tests/data/netlink", name))
+        seeds += msgs
+        # runs of up to 4 consecutive messages, each padded to NLMSG_ALIGN
+        for i in range(0, len(msgs), 4):
+            seeds.append(b"".join(m + b"\0" * (-len(m) % 4) for m in msgs[i:i + 4]))
+    return seeds
+
+
 def put(outdir, content):
     os.makedirs(outdir, exist_ok=True)
     name = hashlib.sha1(content).hexdigest()
@@ -215,8 +335,16 @@ def main():
         put(os.path.join(out, "capfile"), data)
         put(os.path.join(out, "pipeline"), data)
         files.append(name)
-    print("make-seeds: %d capture files (%d derived), %d frames (+%d cooked) -> %s"
-          % (len(files), len(derived(ethernet)), frames, 2 * len(ethernet), out))
+    qemu = qemu_seeds()
+    for seed in qemu:
+        put(os.path.join(out, "qemu"), seed)
+    netlink = netlink_seeds()
+    for seed in netlink:
+        put(os.path.join(out, "netlink"), seed)
+    print("make-seeds: %d capture files (%d derived), %d frames (+%d cooked), "
+          "%d QEMU command lines, %d netlink inputs -> %s"
+          % (len(files), len(derived(ethernet)), frames, 2 * len(ethernet), len(qemu),
+             len(netlink), out))
 
 
 if __name__ == "__main__":
