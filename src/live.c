@@ -67,6 +67,7 @@ struct live {
 	bool dumping;                 /* first dump: ports are opened after it, sized by count */
 	bool sealed;                  /* --check: every capability dropped once all was open */
 	uint64_t drops;               /* capture drops, as last read from pcap_stats */
+	uint64_t bpdu_drops;          /* of those, in the BPDU rings: evidence lost */
 	double max_hello;             /* seconds, from the bridges seen */
 	unsigned bridges;
 	unsigned capture_errors;
@@ -271,7 +272,8 @@ static void on_port_gone(void *ctx, const char *ifname, const char *why)
 static uint64_t update_drops(struct live *lv)
 {
 	uint64_t received, drops;
-	livecap_totals(lv->cap, &received, &drops);   /* ports gone since included */
+	/* Ports gone since included. */
+	livecap_totals(lv->cap, &received, &drops, &lv->bpdu_drops);
 	engine_set_capture_drops(lv->engine, drops);
 	return drops;
 }
@@ -547,13 +549,16 @@ static int finish(struct live *lv, const char *unknown)
 			sbuf_free(&line);
 		} else if (!o->json) {
 			portstats_print_text(&lv->out, &lv->pl.stats);
-			uint64_t received, dropped;
-			livecap_totals(lv->cap, &received, &dropped);
+			uint64_t received, dropped, bpdu_dropped;
+			livecap_totals(lv->cap, &received, &dropped, &bpdu_dropped);
 			sbuf_printf(&lv->out, "\nCapture: %llu frames received on %u ports, %llu dropped "
-				    "by the kernel%s\n", (unsigned long long)received,
-				    livecap_count(lv->cap), (unsigned long long)dropped,
-				    dropped ? " (capture buffer full: evidence may be missing; "
-				    "raise -B)" : "");
+				    "by the kernel", (unsigned long long)received,
+				    livecap_count(lv->cap), (unsigned long long)dropped);
+			if (bpdu_dropped)
+				sbuf_printf(&lv->out, ", %llu of them BPDUs",
+					    (unsigned long long)bpdu_dropped);
+			sbuf_printf(&lv->out, "%s\n", dropped ? " (capture buffer full: evidence may be "
+				    "missing; raise -B)" : "");
 			report_findings_text_fixes(&lv->out, lv->engine, lv->fixes, lv->n_fixes);
 		}
 	}
@@ -569,9 +574,12 @@ static int finish(struct live *lv, const char *unknown)
 		struct engine_stats es;
 		engine_get_stats(lv->engine, &es);
 		fprintf(stderr, "stpwatch: %u ports, %llu frames captured, %llu BPDUs, "
-			"%llu dropped by the kernel\n", livecap_count(lv->cap),
+			"%llu dropped by the kernel", livecap_count(lv->cap),
 			(unsigned long long)es.frames, (unsigned long long)es.bpdus,
 			(unsigned long long)es.capture_drops);
+		if (lv->bpdu_drops)
+			fprintf(stderr, ", %llu of them BPDUs", (unsigned long long)lv->bpdu_drops);
+		fputc('\n', stderr);
 	}
 	return status;
 }

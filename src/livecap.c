@@ -32,8 +32,19 @@ static const char *const filters[LIVECAP_RINGS] = {
 	[LIVECAP_RING_MULTICAST] = "ether multicast and not " STP_GROUPS,
 };
 
-/* The BPDU ring: an eighth of the other, at least this (some 150 BPDUs). */
-#define BPDU_RING_MIN (16 * 1024)
+/*
+ * libpcap's batched rings (TPACKET_V3) come in blocks of 256 KiB at the
+ * least (a block must hold a frame of MAXIMUM_SNAPLEN), mapped into the
+ * process: a thousand ports would take half a gigabyte.  A ring meant to
+ * be smaller is an immediate one (TPACKET_V2: frames of the snapshot
+ * length, a wakeup per frame) - always the BPDU ring, whose frames are few
+ * and wanted at once, and the multicast ring when the budget spread over
+ * many ports leaves it less than a block.
+ */
+#define BATCH_RING_MIN (256 * 1024)
+/* The BPDU ring: a quarter of the other, between these (4 to 32 BPDUs). */
+#define BPDU_RING_MIN (8 * 1024)
+#define BPDU_RING_MAX (64 * 1024)
 #define EPOLL_BATCH 256
 
 struct port_handle;
@@ -59,7 +70,7 @@ struct livecap {
 	struct port_handle **ports;   /* pointers: epoll holds them */
 	unsigned n, cap;
 	/* What the ports closed since received and lost: totals never go back. */
-	uint64_t closed_received, closed_dropped;
+	uint64_t closed_received, closed_dropped, closed_bpdu_dropped;
 };
 
 struct dispatch_ctx {
@@ -139,17 +150,21 @@ static pcap_t *open_ring(const struct livecap *lc, const char *ifname, unsigned 
 		return NULL;
 	}
 	int ring_bytes = lc->buffer_bytes;
-	if (which == LIVECAP_RING_BPDU)
-		ring_bytes = ring_bytes / 8 > BPDU_RING_MIN ? ring_bytes / 8 : BPDU_RING_MIN;
+	if (which == LIVECAP_RING_BPDU) {
+		ring_bytes /= 4;
+		ring_bytes = ring_bytes < BPDU_RING_MIN ? BPDU_RING_MIN :
+			     ring_bytes > BPDU_RING_MAX ? BPDU_RING_MAX : ring_bytes;
+	}
+	bool batched = which == LIVECAP_RING_MULTICAST && ring_bytes >= BATCH_RING_MIN;
 	pcap_set_snaplen(p, lc->snaplen);
 	pcap_set_promisc(p, 0);           /* a bridge port is promiscuous already */
 	/*
-	 * Frames are handed over in batches, at the latest after 50 ms: a BPDU
-	 * waits that long at most (hello times are seconds), and a broadcast
-	 * storm costs one wakeup per batch instead of one per frame.
+	 * Batched: frames are handed over at the latest after 50 ms (a storm
+	 * costs one wakeup per batch instead of one per frame).
 	 */
-	pcap_set_immediate_mode(p, 0);
-	pcap_set_timeout(p, 50);
+	pcap_set_immediate_mode(p, !batched);
+	if (batched)
+		pcap_set_timeout(p, 50);
 	pcap_set_buffer_size(p, ring_bytes);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	int rc = pcap_activate(p);
@@ -248,11 +263,16 @@ static uint64_t port_received(const struct port_handle *h)
 	return n;
 }
 
+static uint64_t ring_dropped(const struct ring *ring)
+{
+	return (uint64_t)ring->last_stat.ps_drop + ring->last_stat.ps_ifdrop;
+}
+
 static uint64_t port_dropped(const struct port_handle *h)
 {
 	uint64_t n = 0;
 	for (unsigned r = 0; r < LIVECAP_RINGS; r++)
-		n += (uint64_t)h->ring[r].last_stat.ps_drop + h->ring[r].last_stat.ps_ifdrop;
+		n += ring_dropped(&h->ring[r]);
 	return n;
 }
 
@@ -262,6 +282,7 @@ static void remove_at(struct livecap *lc, unsigned i)
 	refresh_stats(h);
 	lc->closed_received += port_received(h);
 	lc->closed_dropped += port_dropped(h);
+	lc->closed_bpdu_dropped += ring_dropped(&h->ring[LIVECAP_RING_BPDU]);
 	close_port(lc->epfd, h);
 	lc->ports[i] = lc->ports[lc->n - 1];
 	lc->n--;
@@ -386,14 +407,18 @@ unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsig
 	return n;
 }
 
-void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped)
+void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped,
+		    uint64_t *bpdu_dropped)
 {
-	uint64_t r = lc->closed_received, d = lc->closed_dropped;
+	uint64_t r = lc->closed_received, d = lc->closed_dropped, b = lc->closed_bpdu_dropped;
 	for (unsigned i = 0; i < lc->n; i++) {
 		refresh_stats(lc->ports[i]);
 		r += port_received(lc->ports[i]);
 		d += port_dropped(lc->ports[i]);
+		b += ring_dropped(&lc->ports[i]->ring[LIVECAP_RING_BPDU]);
 	}
 	*received = r;
 	*dropped = d;
+	if (bpdu_dropped)
+		*bpdu_dropped = b;
 }

@@ -83,8 +83,10 @@ unsigned livecap_stats(struct livecap *lc, struct livecap_port_stats *out, unsig
 /*
  * Totals over every port ever opened, those closed since included (a port
  * deleted after a burst keeps its drops in the total): frames received and
- * dropped (ps_drop + ps_ifdrop).  Refreshes the open ports' pcap_stats.
+ * dropped (ps_drop + ps_ifdrop), and of those how many in the BPDU rings
+ * (bpdu_dropped may be NULL).  Refreshes the open ports' pcap_stats.
  */
-void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped);
+void livecap_totals(struct livecap *lc, uint64_t *received, uint64_t *dropped,
+		    uint64_t *bpdu_dropped);
 
 #endif /* STPWATCH_LIVECAP_H */

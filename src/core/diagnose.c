@@ -150,10 +150,23 @@ static void describe_shared_hub(const struct engine *e, struct finding *f,
 		 "shows the corrected command line.");
 }
 
+/*
+ * One of our own bridges' BPDUs coming back in on another port is proof
+ * on its own: its bridge and port identifiers say where it left, so it
+ * cannot be a coincidence.  Frames told apart by fingerprint alone need
+ * echo_min.  (In a broadcast storm the guest frames that would make up the
+ * second echo are the first to be lost.)
+ */
+static bool echo_is_proof(const struct engine *e, const struct echo_pair *p)
+{
+	return p->bpdu && p->type == ECHO_BOUNCE && engine_is_local_bridge_id(e, p->sender_id);
+}
+
 static void diagnose_shared_hub(struct engine *e)
 {
 	unsigned parent[ENGINE_MAX_PORTS];
 	uint64_t pair_count[MAX_ECHO_PAIRS];
+	bool pair_enough[MAX_ECHO_PAIRS];
 	struct hub_group *groups = calloc(e->n_ports ? e->n_ports : 1, sizeof(*groups));
 
 	if (!groups)
@@ -163,23 +176,29 @@ static void diagnose_shared_hub(struct engine *e)
 	/* Count echoes per unordered tap pair first: echo_min applies to the pair. */
 	for (unsigned i = 0; i < e->n_pairs; i++) {
 		const struct echo_pair *p = &e->pairs[i];
+		bool proof = false;
 		pair_count[i] = 0;
+		pair_enough[i] = false;
 		if (!port_is_tap(&e->ports[p->from]) || !port_is_tap(&e->ports[p->to]) ||
 		    !recent(e, p->last))
 			continue;
 		for (unsigned k = 0; k < e->n_pairs; k++) {
 			const struct echo_pair *q = &e->pairs[k];
-			if ((q->from == p->from && q->to == p->to) || (q->from == p->to && q->to == p->from))
+			if ((q->from == p->from && q->to == p->to) ||
+			    (q->from == p->to && q->to == p->from)) {
 				pair_count[i] += q->count;
+				proof = proof || echo_is_proof(e, q);
+			}
 		}
+		pair_enough[i] = pair_count[i] >= e->cfg.echo_min || proof;
 	}
 	for (unsigned i = 0; i < e->n_pairs; i++)
-		if (pair_count[i] >= e->cfg.echo_min)
+		if (pair_enough[i])
 			parent[uf_find(parent, e->pairs[i].from)] = uf_find(parent, e->pairs[i].to);
 
 	for (unsigned i = 0; i < e->n_pairs; i++) {
 		const struct echo_pair *p = &e->pairs[i];
-		if (pair_count[i] < e->cfg.echo_min)
+		if (!pair_enough[i])
 			continue;
 		struct hub_group *g = &groups[uf_find(parent, p->from)];
 		if (g->echoes == 0 || p->first < g->first)

@@ -908,6 +908,43 @@ static void test_port_loop_incoming_only_names_sending_port(void **state)
 	assert_int_equal(nkind(FINDING_FOREIGN_BPDU), 0);
 }
 
+/*
+ * One of our own bridge's BPDUs back on another tap proves the shared hub
+ * by itself (its ids say where it left); a guest frame arriving on two taps
+ * once does not: echo_min (2) of those are needed.
+ */
+static void test_shared_hub_one_local_bpdu_is_proof(void **state)
+{
+	(void)state;
+	start();
+	bridge_full("br0", BR0, NULL, true, 0);
+	struct port_info pi;
+	memset(&pi, 0, sizeof(pi));
+	snprintf(pi.bridge, sizeof(pi.bridge), "br0");
+	pi.ifindex = -1;
+	pi.state = PORT_STATE_FORWARDING;
+	snprintf(pi.name, sizeof(pi.name), "tap10");
+	pi.port_id = 0x8001;
+	engine_port(E, &pi, 0);
+	snprintf(pi.name, sizeof(pi.name), "tap11");
+	pi.port_id = 0x8002;
+	engine_port(E, &pi, 0);
+	struct bspec s = cfgb(BR0, 0x8001);
+	feed_bpdu("tap11", IN, 1000.0, &s);
+	const struct finding *f = one(FINDING_SHARED_HUB);
+	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	EXPECT_PORTS(f, "tap10", "tap11");
+
+	/* A guest frame on both taps, once: no proof yet. */
+	start();
+	uint8_t m[6];
+	mac_of(m, 0x13);
+	feed_data("tap10", IN, 1000.0, m, 1);
+	feed_data("tap11", IN, 1000.0001, m, 1);
+	assert_int_equal(stats().echoes, 1);
+	assert_int_equal(nkind(FINDING_SHARED_HUB), 0);
+}
+
 /* ======================================================================== */
 /* bridge-merge                                                             */
 /* ======================================================================== */
@@ -2100,6 +2137,7 @@ int main(void)
 		T(test_port_loop_own_bpdu_leaving_is_nothing),
 		T(test_port_loop_threshold_per_port_pair),
 		T(test_port_loop_incoming_only_names_sending_port),
+		T(test_shared_hub_one_local_bpdu_is_proof),
 		T(test_bridge_merge_tap_echo_critical),
 		T(test_bridge_merge_uplink_echo_info),
 		T(test_bridge_merge_root_port_is_tap),
