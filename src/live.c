@@ -27,6 +27,7 @@
 #include "stpwatch/json.h"
 #include "stpwatch/metrics.h"
 #include "stpwatch/pipeline.h"
+#include "stpwatch/names.h"
 #include "tui.h"
 #include "vmwatch.h"
 
@@ -317,10 +318,16 @@ static void log_changes(struct live *lv)
 		if (!lv->logged || !strstr(lv->logged, line)) {
 			int prio = f->severity == SEVERITY_CRITICAL ? LOG_CRIT :
 				   f->severity == SEVERITY_WARNING ? LOG_WARNING : LOG_INFO;
+			/* The VM's name is as its command line has it: escaped here. */
+			struct sbuf vm;
+			sbuf_init(&vm);
+			if (f->vm_pid)
+				escape_text(&vm, (const uint8_t *)f->vm_name, sizeof(f->vm_name));
 			char text[600];
 			snprintf(text, sizeof(text), "%s %s: %s%s%s%s%s", severity_name(f->severity),
 				 finding_kind_name(f->kind), f->subject, f->vm_pid ? " (VM " : "",
-				 f->vm_pid ? f->vm_name : "", pid, f->vm_pid ? ")" : "");
+				 sbuf_str(&vm), pid, f->vm_pid ? ")" : "");
+			sbuf_free(&vm);
 			daemon_log(prio, text);
 		}
 	}

@@ -352,6 +352,12 @@ enum check_status report_check_line_thresholds(struct sbuf *out, struct engine *
 	} else if (l->n == 0 || st == CHECK_OK) {
 		char text[80];
 		snprintf(text, sizeof(text), "no STP trouble on %u ports", ps->n_ports);
+		/* What the capture lost may hide trouble: said, not only in perfdata. */
+		if (es.capture_drops) {
+			size_t len = strlen(text);
+			snprintf(text + len, sizeof(text) - len, " (%llu frames lost)",
+				 (unsigned long long)es.capture_drops);
+		}
 		bounded(out, start, text);
 	} else {
 		const struct finding *f = &l->items[0];

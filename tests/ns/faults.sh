@@ -349,6 +349,11 @@ finish c5 "$c5"
 drops=$(grep -o 'dropped=[0-9]*' "$work/c5.out" | cut -d= -f2)
 [ "$rc" -ne 3 ] && [ "${drops:-0}" -gt 0 ] && ok "5 --check perfdata: dropped=$drops (exit $rc)" ||
 	fail "5 --check drops" "exit $rc: $(cat "$work/c5.out")"
+# An OK line says the loss in its text too; a finding's line names the finding.
+if grep -q '^STPWATCH OK' "$work/c5.out"; then
+	grep -q "^STPWATCH OK - .*($drops frames lost) |" "$work/c5.out" &&
+		ok "5 --check text: $drops frames lost" || fail "5 --check text" "$(cat "$work/c5.out")"
+fi
 finish j5 "$j5"
 drops=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["capture_drops"])' "$work/j5.out" 2>/dev/null)
 [ "${drops:-0}" -gt 0 ] && ok "5 -j: summary.capture_drops = $drops" || fail "5 -j drops" "'$drops'"

@@ -236,6 +236,16 @@ static void test_check_ok_with_traffic_and_info(void **state)
 	assert_true(strncmp(s, "STPWATCH OK - no STP trouble on 2 ports | ", 42) == 0);
 	expect_text(s, " | critical=0;;;0 warning=0;;;0 info=1;;;0 ports=2;;;0 frames=3c;;;0 bpdus=3c;;;0 ");
 	expect_text(s, "echoes=0c;;;0 dropped=0c;;;0\n");
+
+	/* Frames the capture lost are said in the text too, not only counted. */
+	engine_set_capture_drops(E, 4771);
+	sbuf_reset(&OUT);
+	st = report_check_line(&OUT, E, &PS, NULL);
+	s = sbuf_str(&OUT);
+	assert_int_equal(st, CHECK_OK);
+	expect_one_line(s);
+	assert_true(strncmp(s, "STPWATCH OK - no STP trouble on 2 ports (4771 frames lost) | ", 61) == 0);
+	expect_text(s, " dropped=4771c;;;0\n");
 }
 
 static void test_check_critical_shared_hub(void **state)
