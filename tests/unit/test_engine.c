@@ -876,13 +876,9 @@ static void test_port_loop_threshold_per_port_pair(void **state)
 	assert_int_equal(nkind(FINDING_PORT_LOOP), 1);
 }
 
-/*
- * Only incoming frames captured (the live mode): br0's BPDU from port 8001
- * (tap10, by the snapshot's port id) arriving on tap11 names both ports.
- */
-static void test_port_loop_incoming_only_names_sending_port(void **state)
+/* br0 known from netlink, with tap10 (port 8001) and tap11 (port 8002). */
+static void local_br0_two_taps(void)
 {
-	(void)state;
 	start();
 	bridge_full("br0", BR0, NULL, true, 0);
 	struct port_info pi;
@@ -896,6 +892,16 @@ static void test_port_loop_incoming_only_names_sending_port(void **state)
 	snprintf(pi.name, sizeof(pi.name), "tap11");
 	pi.port_id = 0x8002;
 	engine_port(E, &pi, 0);
+}
+
+/*
+ * Only incoming frames captured (the live mode): br0's BPDU from port 8001
+ * (tap10, by the snapshot's port id) arriving on tap11 names both ports.
+ */
+static void test_port_loop_incoming_only_names_sending_port(void **state)
+{
+	(void)state;
+	local_br0_two_taps();
 	struct bspec s = cfgb(BR0, 0x8001);
 	feed_bpdu("tap11", IN, 1000.0, &s);
 	feed_bpdu("tap11", IN, 1002.0, &s);
@@ -916,19 +922,7 @@ static void test_port_loop_incoming_only_names_sending_port(void **state)
 static void test_shared_hub_one_local_bpdu_is_proof(void **state)
 {
 	(void)state;
-	start();
-	bridge_full("br0", BR0, NULL, true, 0);
-	struct port_info pi;
-	memset(&pi, 0, sizeof(pi));
-	snprintf(pi.bridge, sizeof(pi.bridge), "br0");
-	pi.ifindex = -1;
-	pi.state = PORT_STATE_FORWARDING;
-	snprintf(pi.name, sizeof(pi.name), "tap10");
-	pi.port_id = 0x8001;
-	engine_port(E, &pi, 0);
-	snprintf(pi.name, sizeof(pi.name), "tap11");
-	pi.port_id = 0x8002;
-	engine_port(E, &pi, 0);
+	local_br0_two_taps();
 	struct bspec s = cfgb(BR0, 0x8001);
 	feed_bpdu("tap11", IN, 1000.0, &s);
 	const struct finding *f = one(FINDING_SHARED_HUB);
