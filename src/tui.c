@@ -347,7 +347,8 @@ static void take_snapshot(struct tui *t, struct engine *e)
 	}
 
 	t->n_findings = 0;
-	if (fl && grow(&t->findings, &t->cap_findings, fl->n, sizeof(*t->findings))) {
+	/* No findings: items may be NULL, which memcpy must not be given. */
+	if (fl && fl->n && grow(&t->findings, &t->cap_findings, fl->n, sizeof(*t->findings))) {
 		memcpy(t->findings, fl->items, (size_t)fl->n * sizeof(*t->findings));
 		t->n_findings = fl->n;
 	}
