@@ -8,10 +8,10 @@ set -eu
 # (test scripts, standard library only), tmux (the curses view), iproute2 and
 # qemu-system-x86 (the lab: namespaces, kernel STP, a real QEMU), tcpdump
 # (lab captures), procps, prometheus (promtool checks the metrics), mandoc
-# (lints the manual).
+# and man-db (lint the manual).
 PACKAGES="gcc make pkg-config libpcap-dev libnl-3-dev libnl-route-3-dev
 libncurses-dev libcmocka-dev python3 tmux iproute2 qemu-system-x86 tcpdump procps
-prometheus mandoc
+prometheus mandoc man-db
 ${STPWATCH_DEPS_EXTRA:-}"
 
 missing=""
