@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "clock.h"
 #include "live.h"
 #include "livecap.h"
 #include "log.h"
@@ -26,8 +27,8 @@
 #include "repair.h"
 #include "stpwatch/json.h"
 #include "stpwatch/metrics.h"
-#include "stpwatch/pipeline.h"
 #include "stpwatch/names.h"
+#include "stpwatch/pipeline.h"
 #include "tui.h"
 #include "vmwatch.h"
 
@@ -67,6 +68,7 @@ struct live {
 	const char *stage;            /* for -t: what we were doing */
 	bool dumping;                 /* first dump: ports are opened after it, sized by count */
 	bool sealed;                  /* --check: every capability dropped once all was open */
+	uint64_t received;            /* frames captured, as last read with the drops */
 	uint64_t drops;               /* capture drops, as last read from pcap_stats */
 	uint64_t bpdu_drops;          /* of those, in the BPDU rings: evidence lost */
 	double max_hello;             /* seconds, from the bridges seen */
@@ -89,20 +91,6 @@ struct live {
 	unsigned n_repaired;
 	int repair_status;
 };
-
-static double now_real(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* -i names ports or bridges (globs allowed); without -i every bridge port is watched. */
 static bool selected(const struct live_options *o, const char *port, const char *bridge)
@@ -146,7 +134,7 @@ static unsigned present_bridges(const struct live *lv)
 static void on_netlink(const struct nlbridge_event *ev, void *ctx)
 {
 	struct live *lv = ctx;
-	double now = now_real();
+	double now = clock_real();
 	nlbridge_apply(lv->engine, ev, now);
 	switch (ev->type) {
 	case NLBRIDGE_EV_BRIDGE: {
@@ -266,24 +254,22 @@ static void on_port_gone(void *ctx, const char *ifname, const char *why)
 	struct live *lv = ctx;
 	/* A VM stopped and its tap went, or a port was deleted: keep going. */
 	log_msg(LOG_LEVEL_INFO, "capture on %s ended: %s", ifname, why);
-	engine_port_gone(lv->engine, ifname, now_real());
+	engine_port_gone(lv->engine, ifname, clock_real());
 	lv->rescan_vms = true;
 }
 
-static uint64_t update_drops(struct live *lv)
+/* The capture's totals, ports gone since included, read again (pcap_stats). */
+static void update_drops(struct live *lv)
 {
-	uint64_t received, drops;
-	/* Ports gone since included. */
-	livecap_totals(lv->cap, &received, &drops, &lv->bpdu_drops);
-	engine_set_capture_drops(lv->engine, drops);
-	return drops;
+	livecap_totals(lv->cap, &lv->received, &lv->drops, &lv->bpdu_drops);
+	engine_set_capture_drops(lv->engine, lv->drops);
 }
 
 static void rescan_vms(struct live *lv)
 {
 	char err[256];
 	lv->stage = "tap scan";
-	if (vmwatch_scan(lv->vms, lv->engine, now_real(), err, sizeof(err)) < 0)
+	if (vmwatch_scan(lv->vms, lv->engine, clock_real(), err, sizeof(err)) < 0)
 		log_msg(LOG_LEVEL_WARNING, "cannot scan processes: %s", err);
 	lv->n_fixes = vmwatch_fixes(lv->vms, lv->fixes, MAX_FIXES);
 	lv->rescan_vms = false;
@@ -360,7 +346,7 @@ static void write_metrics(struct live *lv, const char *path)
 						  st[i].ifdropped };
 	struct sbuf text;
 	sbuf_init(&text);
-	metrics_write(&text, lv->engine, &lv->pl.stats, mc, n, now_real());
+	metrics_write(&text, lv->engine, &lv->pl.stats, mc, n, clock_real());
 	char tmp[4096 + 16];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *fp = fopen(tmp, "w");
@@ -487,7 +473,7 @@ static void auto_repair(struct live *lv)
 	int pids[64];
 	unsigned n = repair_targets(lv, pids, 64, true);
 	for (unsigned i = 0; i < n; i++) {
-		double now = now_mono();
+		double now = clock_mono();
 		bool recent = false;
 		for (unsigned k = 0; k < lv->n_repaired; k++)
 			if (lv->repaired_pid[k] == pids[i] &&
@@ -538,7 +524,7 @@ static int finish(struct live *lv, const char *unknown)
 			json_init(&j, &lv->out, true);
 			json_object_begin(&j, NULL);
 			json_string(&j, "version", STPWATCH_VERSION);
-			json_fixed(&j, "time", now_real(), 3);
+			json_fixed(&j, "time", clock_real(), 3);
 			if (unknown)
 				json_string(&j, "error", unknown);
 			report_state_json(&j, lv->engine, lv->fixes, lv->n_fixes);
@@ -556,15 +542,13 @@ static int finish(struct live *lv, const char *unknown)
 			sbuf_free(&line);
 		} else if (!o->json) {
 			portstats_print_text(&lv->out, &lv->pl.stats);
-			uint64_t received, dropped, bpdu_dropped;
-			livecap_totals(lv->cap, &received, &dropped, &bpdu_dropped);
 			sbuf_printf(&lv->out, "\nCapture: %llu frames received on %u ports, %llu dropped "
-				    "by the kernel", (unsigned long long)received,
-				    livecap_count(lv->cap), (unsigned long long)dropped);
-			if (bpdu_dropped)
+				    "by the kernel", (unsigned long long)lv->received,
+				    livecap_count(lv->cap), (unsigned long long)lv->drops);
+			if (lv->bpdu_drops)
 				sbuf_printf(&lv->out, ", %llu of them BPDUs",
-					    (unsigned long long)bpdu_dropped);
-			sbuf_printf(&lv->out, "%s\n", dropped ? " (capture buffer full: evidence may be "
+					    (unsigned long long)lv->bpdu_drops);
+			sbuf_printf(&lv->out, "%s\n", lv->drops ? " (capture buffer full: evidence may be "
 				    "missing; raise -B)" : "");
 			report_findings_text_fixes(&lv->out, lv->engine, lv->fixes, lv->n_fixes);
 		}
@@ -658,7 +642,7 @@ int live_run(const struct live_options *o)
 	if (o->mode == LIVE_DAEMON)
 		openlog("stpwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 
-	double start = now_mono();
+	double start = clock_mono();
 	lv.stage = "netlink dump";
 	lv.dumping = true;
 	if (nlbridge_dump(lv.nl, on_netlink, &lv) < 0) {
@@ -719,7 +703,7 @@ int live_run(const struct live_options *o)
 		unsigned first_cap = n;
 		n += livecap_pollfds(lv.cap, fds + n, MAX_POLLFDS - n);
 
-		double mono = now_mono();
+		double mono = clock_mono();
 		if (o->timeout > 0 && mono - start >= o->timeout) {
 			snprintf(lv.last_error, sizeof(lv.last_error), "timed out after %g s while %s",
 				 o->timeout, lv.stage);
@@ -814,14 +798,14 @@ int live_run(const struct live_options *o)
 				next_tick = 0;
 		}
 
-		double t = now_mono();
+		double t = clock_mono();
 		if (t >= next_tick) {
 			last_tick = t;
 			next_tick = t + 1.0;
-			engine_tick(lv.engine, now_real());
+			engine_tick(lv.engine, clock_real());
 			/* pcap_stats is a system call per port: every few seconds is enough. */
 			if (t >= next_refresh - 0.5 || one_shot)
-				lv.drops = update_drops(&lv);
+				update_drops(&lv);
 			if (o->mode == LIVE_DAEMON && lv.drops > lv.drops_logged) {
 				log_msg(LOG_LEVEL_WARNING, "capture buffer full: %llu frames dropped by the "
 					"kernel so far (raise -B)", (unsigned long long)lv.drops);

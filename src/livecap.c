@@ -352,17 +352,6 @@ static void reap_failed(struct livecap *lc, livecap_gone_fn gone, void *ctx)
 	}
 }
 
-unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
-			  livecap_gone_fn gone, void *ctx)
-{
-	unsigned total = 0;
-	for (unsigned i = 0; i < lc->n; i++)
-		for (unsigned r = 0; r < LIVECAP_RINGS; r++)
-			total += read_ring(&lc->ports[i]->ring[r], budget, frame, ctx);
-	reap_failed(lc, gone, ctx);
-	return total;
-}
-
 unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
 				unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone,
 				void *ctx)

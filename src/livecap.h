@@ -65,13 +65,11 @@ typedef void (*livecap_frame_fn)(void *ctx, const char *ifname, const struct cap
 /* A port whose capture failed (interface gone); the handle is already closed. */
 typedef void (*livecap_gone_fn)(void *ctx, const char *ifname, const char *why);
 
-/* Reads what is pending on every port, at most `budget` frames per port. */
-unsigned livecap_dispatch(struct livecap *lc, unsigned budget, livecap_frame_fn frame,
-			  livecap_gone_fn gone, void *ctx);
 /*
- * The same for the rings that have frames, once poll() reported fds (as
- * filled by livecap_pollfds) ready: an idle port costs no system call at
- * all, which matters with a thousand of them.
+ * Reads what is pending in the rings that have frames, at most `budget`
+ * frames a ring, once poll() reported fds (as filled by livecap_pollfds)
+ * ready: an idle port costs no system call at all, which matters with a
+ * thousand of them.
  */
 unsigned livecap_dispatch_ready(struct livecap *lc, const struct pollfd *fds, unsigned nfds,
 				unsigned budget, livecap_frame_fn frame, livecap_gone_fn gone,

@@ -20,6 +20,7 @@
 
 #include <netlink/route/link.h>
 
+#include "clock.h"
 #include "log.h"
 #include "qmp.h"
 #include "repair.h"
@@ -50,20 +51,6 @@ struct repair {
 	bool daemonize;
 };
 
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double now_real(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static bool alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
@@ -72,12 +59,12 @@ static bool alive(pid_t pid)
 /* Reaps our own children; others (a daemonized QEMU) are polled. */
 static bool wait_gone(pid_t pid, double seconds)
 {
-	double end = now_mono() + seconds;
+	double end = clock_mono() + seconds;
 	for (;;) {
 		waitpid(pid, NULL, WNOHANG);
 		if (!alive(pid))
 			return true;
-		if (now_mono() >= end)
+		if (clock_mono() >= end)
 			return false;
 		usleep(50000);
 	}
@@ -93,7 +80,7 @@ static void journal(struct repair *r, const char *step, const char *detail,
 	sbuf_init(&line);
 	json_init(&j, &line, false);
 	json_object_begin(&j, NULL);
-	json_fixed(&j, "time", now_real(), 3);
+	json_fixed(&j, "time", clock_real(), 3);
 	json_int(&j, "pid", r->vm->pid);
 	json_string(&j, "vm", r->vm->name);
 	json_string(&j, "step", step);
@@ -310,7 +297,7 @@ static bool stop_vm(struct repair *r, pid_t pid, bool may_kill, const char **why
 
 static pid_t read_pidfile(const char *path, double seconds)
 {
-	double end = now_mono() + seconds;
+	double end = clock_mono() + seconds;
 	do {
 		FILE *fp = fopen(path, "r");
 		if (fp) {
@@ -321,7 +308,7 @@ static pid_t read_pidfile(const char *path, double seconds)
 				return (pid_t)pid;
 		}
 		usleep(50000);
-	} while (now_mono() < end);
+	} while (clock_mono() < end);
 	return -1;
 }
 
@@ -367,9 +354,9 @@ static pid_t start_vm(struct repair *r, char *const *argv, const char **why)
 	if (r->daemonize) {
 		/* QEMU's first process exits once the VM is set up: 0 means it runs. */
 		int status = 0;
-		double end = now_mono() + 30.0;
+		double end = clock_mono() + 30.0;
 		while (waitpid(child, &status, WNOHANG) == 0) {
-			if (now_mono() > end) {
+			if (clock_mono() > end) {
 				kill(child, SIGKILL);
 				waitpid(child, &status, 0);
 				*why = "QEMU did not finish starting within 30 s";
@@ -464,7 +451,7 @@ static bool verify(struct repair *r, pid_t pid, char *const *argv, int argc, con
 		*why = "the new command line still shares a hub";
 		return false;
 	}
-	double end = now_mono() + r->o->verify_timeout;
+	double end = clock_mono() + r->o->verify_timeout;
 	for (;;) {
 		waitpid(pid, NULL, WNOHANG);
 		if (!alive(pid)) {
@@ -477,7 +464,7 @@ static bool verify(struct repair *r, pid_t pid, char *const *argv, int argc, con
 				all = false;
 		if (all)
 			break;
-		if (now_mono() >= end) {
+		if (clock_mono() >= end) {
 			*why = "a tap did not reach forwarding in time";
 			return false;
 		}

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "tui_int.h"
 
 /* Curses owns one terminal, so there is one view. */
@@ -29,9 +30,7 @@ static volatile sig_atomic_t restore_armed;
 
 double tui_mono_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return clock_mono();
 }
 
 /* ---- the terminal ------------------------------------------------------------ */

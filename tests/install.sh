@@ -6,10 +6,7 @@ stpwatch=$(realpath "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/lib.sh"
 
 cd "$top" || exit 1
 if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr SYSCONFDIR=/etc >/dev/null; then
@@ -64,5 +61,4 @@ make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX=/usr SYSCONFDIR=/e
 left=$(find "$dest" -type f ! -name all.conf ! -name stpwatch.service | wc -l)
 [ "$left" -eq 0 ] && ok "make uninstall removes every file" || fail "make uninstall" "$left files left"
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally install

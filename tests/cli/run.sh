@@ -11,10 +11,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 export TZ=UTC
 
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$top/tests/lib.sh"
 
 # expect NAME WANT_EXIT STDERR_REGEX STDOUT_LINES -- ARGS...
 expect() {
@@ -220,5 +217,4 @@ if command -v man >/dev/null 2>&1; then
 	[ -z "$warn" ] && ok "man --warnings" || fail "man --warnings" "$warn"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally cli

@@ -27,10 +27,7 @@ trap cleanup EXIT INT TERM
 # shellcheck disable=SC1090
 . "/run/stpwatch-lab/$run/env"
 
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$top/tests/lib.sh"
 screen() { tmux -S "$sock" capture-pane -p -t view; }
 wait_for() { # REGEX SECONDS
 	local end=$((SECONDS + $2))
@@ -74,5 +71,4 @@ else
 	fail "the terminal is restored" "$(screen | head -3)"
 fi
 
-echo "lab-view: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally lab-view

@@ -17,10 +17,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/../lib.sh"
 nsx() { ip netns exec "$ns" "$@"; }
 
 nsx ip link set lo up
@@ -89,5 +86,4 @@ else
 	pid=
 	[ "$rc" -eq 0 ] && ok "stops on SIGTERM with status 0" || fail "stops on SIGTERM" "status $rc"
 fi
-echo "daemon-ns: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally daemon-ns

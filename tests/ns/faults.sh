@@ -48,10 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/../lib.sh"
 skip() { if [ -n "${CI:-}" ]; then fail "$1" "$2 (under CI it must run)"; else echo "SKIP $1: $2"; fi; }
 nsx() { ip netns exec "$ns" "$@"; }
 hz=$(getconf CLK_TCK)
@@ -501,5 +498,4 @@ fi
 grep -l 'Segmentation\|Aborted\|Sanitizer\|runtime error' "$work"/*.err >/dev/null 2>&1 &&
 	fail "no crash" "$(grep -h 'Segmentation\|Aborted\|Sanitizer\|runtime error' "$work"/*.err | head -3)" ||
 	ok "no crash, no sanitizer report anywhere"
-echo "faults-ns: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally faults-ns

@@ -46,10 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$here/../lib.sh"
 check() { # NAME COMMAND... : PASS if the command succeeds, else FAIL with its output
 	local name=$1 out
 	shift
@@ -311,5 +308,4 @@ else
 	fail "the daemon survived" "$(tail -3 "$work/daemon.err")"
 fi
 echo quit >&7
-echo "hostile-ns: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally hostile-ns

@@ -19,10 +19,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$top/tests/lib.sh"
 field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 # -r: the capture is a FIFO we hold open, so stpwatch stays up for us to look.
@@ -53,7 +50,7 @@ uid=$(awk '$1 == "Uid:" {print $2, $3}' "/proc/$p/status")
 exec 4>&-
 
 # Live: a bridge to watch, then look at what is left.
-ip netns add "$ns" 2>/dev/null || { echo "privs: no network namespaces: live part skipped"; echo "privs: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+ip netns add "$ns" 2>/dev/null || { echo "privs: no network namespaces: live part skipped"; tally privs; exit; }
 ip -n "$ns" link add br0 type bridge stp_state 1
 ip -n "$ns" link add eth0 type veth peer name eth1
 ip -n "$ns" link set eth0 master br0
@@ -83,5 +80,4 @@ rc=$?
 [ "$rc" -eq 0 ] && grep -q '^STPWATCH OK' "$work/check.out" &&
 	ok "--check without capabilities answers OK" || fail "--check answer" "exit $rc: $(cat "$work/check.out")"
 
-echo "privs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally privs

@@ -2069,7 +2069,7 @@ static void test_flooded_broadcast_echo_is_seen(void **state)
 /*
  * Regression test (a bug once in echo.c slot_for line 105, `t >= en->first`): a copy whose timestamp is
  * earlier than the first copy processed is taken for a stale entry, which
- * is then wiped.  Live, livecap_dispatch reads one port's pending frames
+ * is then wiped.  Live, livecap_dispatch_ready reads one ring's pending frames
  * after another's, so a hub duplicate seen on tap11 20 us after tap10 is
  * often processed first: the duplicate is lost.
  */
